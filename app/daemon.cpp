@@ -1,0 +1,147 @@
+#include "app/daemon.hpp"
+
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it
+
+#include <filesystem>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <spdlog/spdlog.h>
+
+#include "api/http_server.hpp"
+#include "app/engine_options.hpp"
+#include "config/config_service.hpp"
+#include "core/atomic_file.hpp"
+#include "core/version.hpp"
+#include "engine/libtorrent/libtorrent_engine.hpp"
+#include "fsops/fsops_worker.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+#include "telemetry/logging.hpp"
+
+namespace revaer {
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+
+constexpr int kHttpThreads = 2;
+
+fs::path prepare_data_dir(const std::string& data_dir) {
+  const fs::path path = fs::absolute(data_dir);
+  fs::create_directories(path);
+  fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace);
+  fs::remove(path / "listen.addr");
+  return path;
+}
+
+tcp::endpoint resolve_listen_endpoint(asio::io_context& io,
+                                      const DaemonOptions& options,
+                                      const ConfigSnapshot& snapshot) {
+  std::string host = snapshot.app_profile.value("bind_addr", "127.0.0.1");
+  unsigned short port =
+      static_cast<unsigned short>(snapshot.app_profile.value("http_port", 7070));
+  if (options.listen && !split_listen_address(*options.listen, host, port)) {
+    throw std::invalid_argument("--listen must be ADDR:PORT, got '" +
+                                *options.listen + "'");
+  }
+  tcp::resolver resolver(io);
+  const auto results = resolver.resolve(host, std::to_string(port));
+  return results.begin()->endpoint();
+}
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  const auto address = endpoint.address();
+  const std::string host =
+      address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
+  return host + ":" + std::to_string(endpoint.port());
+}
+
+void log_start(const fs::path& data_dir) {
+  spdlog::info("revaerd {} ({}) starting with data dir '{}'", build_version(),
+               build_commit(), data_dir.string());
+}
+
+}  // namespace
+
+int run_daemon(const DaemonOptions& options) {
+  configure_logging(options.log_level.value_or("info"), "text");
+  const fs::path data_dir = prepare_data_dir(options.data_dir);
+  log_start(data_dir);
+
+  auto store = SqliteStore::open((data_dir / "revaer.db").string());
+  ConfigService config(*store, ConfigDefaults{(data_dir / "downloads").string(),
+                                              (data_dir / "resume").string(),
+                                              (data_dir / "library").string()});
+  config.load();
+  {
+    const auto snapshot = config.snapshot();
+    const nlohmann::json telemetry =
+        snapshot->app_profile.value("telemetry", nlohmann::json::object());
+    configure_logging(options.log_level.value_or(telemetry.value("level", "info")),
+                      telemetry.value("format", "text"));
+  }
+
+  std::unique_ptr<FsopsWorker> fsops;
+  EngineCallbacks callbacks;
+  callbacks.on_completed = [&fsops](const TorrentStatus& torrent) {
+    if (fsops && !torrent.library_path) {
+      fsops->submit(FsopsJob{torrent.id, fs::path(torrent.download_dir) /
+                                             torrent.name});
+    }
+  };
+  LibtorrentEngine engine(*store, callbacks);
+  fsops = std::make_unique<FsopsWorker>(
+      [&config] { return fs_policy_from(*config.snapshot()); },
+      [&engine](const std::string& id, const FsopsStatus& status,
+                const std::optional<std::string>& library_path) {
+        engine.set_fsops_status(id, status, library_path);
+      });
+
+  auto start_engine = [&config, &engine] {
+    if (!engine.running()) {
+      engine.start(engine_options_from(*config.snapshot()));
+    }
+  };
+  if (config.snapshot()->is_active()) {
+    start_engine();
+  } else {
+    spdlog::info("setup mode: the engine starts once setup completes");
+  }
+
+  asio::io_context io(kHttpThreads);
+  HttpServer server(io, ApiContext{config, engine, *store, start_engine});
+  const tcp::endpoint bound =
+      server.listen(resolve_listen_endpoint(io, options, *config.snapshot()));
+  write_file_atomically(data_dir / "listen.addr", format_endpoint(bound) + "\n");
+  spdlog::info("listening on http://{}", format_endpoint(bound));
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int signal) {
+    if (!error) {
+      spdlog::info("received signal {}; shutting down", signal);
+      server.stop();
+    }
+  });
+
+  std::vector<std::thread> threads;
+  for (int i = 1; i < kHttpThreads; ++i) {
+    threads.emplace_back([&io] { io.run(); });
+  }
+  io.run();
+  for (std::thread& thread : threads) {
+    thread.join();
+  }
+
+  engine.stop();
+  fsops->stop();
+  fs::remove(data_dir / "listen.addr");
+  spdlog::info("revaerd stopped");
+  return 0;
+}
+
+}  // namespace revaer

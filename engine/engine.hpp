@@ -1,0 +1,75 @@
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/torrent.hpp"
+
+namespace revaer {
+
+// Engine-facing subset of engine_profile, applied at start.
+struct EngineOptions {
+  // Addresses the session listens on ("127.0.0.1", "[::1]", "0.0.0.0"),
+  // each combined with listen_port; port 0 picks a free port.
+  std::vector<std::string> listen_interfaces = {"127.0.0.1", "[::1]"};
+  int listen_port = 6881;
+  bool dht = false;
+  bool lsd = false;
+  bool upnp = false;
+  bool natpmp = false;
+  bool pex = false;
+  bool outgoing_utp = true;
+  bool incoming_utp = true;
+  std::string download_root;  // absolute
+  std::string resume_dir;     // absolute
+};
+
+// Facts the engine reports to the rest of the daemon. Called from the
+// engine's alert thread; handlers must not block.
+struct EngineCallbacks {
+  // A torrent finished downloading every selected file.
+  std::function<void(const TorrentStatus&)> on_completed;
+};
+
+// Owns the BitTorrent session. Every method is safe to call from any
+// thread and never blocks on the session: reads copy from an in-memory
+// catalog, commands are posted.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+
+  // Starts the session with `options` and loads the persisted torrents.
+  // Called once; the daemon starts the engine only after setup completes.
+  virtual void start(const EngineOptions& options) = 0;
+  // True between start() and stop().
+  virtual bool running() const = 0;
+  // Pauses the session, writes resume data for every torrent and stops.
+  virtual void stop() = 0;
+
+  // Validates the source and queues the torrent. The torrent is visible to
+  // list() and find() when this returns. Problems: 400 malformed magnet or
+  // base64, 422 invalid metainfo or options, 409 duplicate info-hash (the
+  // problem's extensions carry "existing_id").
+  virtual Result<std::string> add(const AddTorrentRequest& request) = 0;
+
+  // All torrents, ordered by (added_at_ms, id).
+  virtual std::vector<TorrentStatus> list() const = 0;
+  // One torrent with its files, or nullopt if the id is unknown.
+  virtual std::optional<TorrentStatus> find(std::string_view id) const = 0;
+
+  // Problems: 404 unknown id.
+  virtual Status pause(std::string_view id) = 0;
+  virtual Status resume(std::string_view id) = 0;
+  virtual Status remove(std::string_view id, bool delete_data) = 0;
+
+  // Records where post-processing put the payload (shown in the detail
+  // and persisted) and the post-processing state.
+  virtual void set_fsops_status(std::string_view id, const FsopsStatus& status,
+                                std::optional<std::string> library_path) = 0;
+};
+
+}  // namespace revaer

@@ -1,0 +1,98 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <cstdint>
+#include <iterator>
+
+#include <spdlog/spdlog.h>
+
+#include "store/sqlite/statement.hpp"
+
+namespace revaer::sqlite {
+namespace {
+
+// Migration N is kMigrations[N - 1]. Append only; never edit a released one.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE settings_documents (
+  name TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+);
+CREATE TABLE settings_revision (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  revision INTEGER NOT NULL
+);
+INSERT INTO settings_revision (id, revision) VALUES (1, 0);
+CREATE TABLE settings_history (
+  revision INTEGER PRIMARY KEY,
+  sections TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  secret_sha256 TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  rate_limit TEXT,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE setup_tokens (
+  token_sha256 TEXT PRIMARY KEY,
+  issued_by TEXT NOT NULL,
+  issued_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  consumed_at_ms INTEGER
+);
+CREATE TABLE torrents (
+  id TEXT PRIMARY KEY,
+  info_hash TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  source BLOB NOT NULL,
+  source_is_magnet INTEGER NOT NULL,
+  download_dir TEXT NOT NULL,
+  added_at_ms INTEGER NOT NULL,
+  completed_at_ms INTEGER,
+  tags TEXT NOT NULL,
+  category TEXT,
+  library_path TEXT,
+  sequential INTEGER NOT NULL
+);
+)sql",
+};
+
+std::int64_t schema_version(sqlite3* db) {
+  exec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+           "version INTEGER PRIMARY KEY, applied_at_ms INTEGER NOT NULL)");
+  Statement query(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  query.step();
+  return query.integer(0);
+}
+
+}  // namespace
+
+void migrate(sqlite3* db) {
+  const std::int64_t current = schema_version(db);
+  const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
+  for (std::int64_t version = current + 1; version <= latest; ++version) {
+    exec(db, "BEGIN IMMEDIATE");
+    try {
+      exec(db, kMigrations[version - 1]);
+      Statement record(db,
+                       "INSERT INTO schema_migrations (version, applied_at_ms) "
+                       "VALUES (?, strftime('%s','now') * 1000)");
+      record.bind(1, version).run();
+      exec(db, "COMMIT");
+    } catch (...) {
+      exec(db, "ROLLBACK");
+      throw;
+    }
+    spdlog::info("store: applied sqlite migration {}", version);
+  }
+}
+
+}  // namespace revaer::sqlite

@@ -1,0 +1,41 @@
+#pragma once
+
+#include "store/store.hpp"
+
+struct sqlite3;
+
+namespace revaer::sqlite {
+
+// StoreTransaction over an open SQLite transaction. The caller owns BEGIN
+// and COMMIT; this class only issues the statements.
+class SqliteTransaction final : public StoreTransaction {
+ public:
+  explicit SqliteTransaction(sqlite3* db) : db_(db) {}
+
+  std::int64_t revision() override;
+  std::int64_t bump_revision(const std::vector<std::string>& sections,
+                             const std::string& actor) override;
+
+  std::optional<nlohmann::json> document(std::string_view name) override;
+  void put_document(std::string_view name,
+                    const nlohmann::json& value) override;
+
+  std::vector<ApiKeyRecord> api_keys() override;
+  void put_api_key(const ApiKeyRecord& key) override;
+  void delete_api_key(std::string_view key_id) override;
+
+  std::optional<std::string> secret(std::string_view name) override;
+  void put_secret(std::string_view name, std::string_view value) override;
+  void delete_secret(std::string_view name) override;
+
+  std::optional<SetupTokenRecord> setup_token(
+      std::string_view token_sha256) override;
+  void replace_setup_token(const SetupTokenRecord& token) override;
+  void consume_setup_token(std::string_view token_sha256,
+                           std::int64_t at_ms) override;
+
+ private:
+  sqlite3* db_;
+};
+
+}  // namespace revaer::sqlite
