@@ -1,0 +1,24 @@
+#pragma once
+
+#include <functional>
+
+#include "config/config_service.hpp"
+#include "engine/engine.hpp"
+#include "store/store.hpp"
+
+namespace revaer {
+
+// The daemon's components that HTTP handlers use. The referenced objects
+// must outlive the HttpServer and every coroutine it started.
+struct ApiContext {
+  ConfigService& config;
+  Engine& engine;
+  Store& store;  // pinged by GET /health
+
+  // Called once, on an I/O thread, after POST /admin/setup/complete has
+  // committed. The daemon starts the engine here, so it must not block for
+  // long. Exceptions it throws are logged and do not change the response.
+  std::function<void()> on_setup_completed;
+};
+
+}  // namespace revaer

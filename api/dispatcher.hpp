@@ -1,0 +1,43 @@
+#pragma once
+
+#include <utility>
+
+#include <string>
+#include <string_view>
+
+#include <boost/asio/ip/address.hpp>
+
+#include "api/api_context.hpp"
+#include "api/router.hpp"
+
+namespace revaer {
+
+// Turns one complete request into a response: routing, setup-mode gating,
+// authentication, scope checks and the handler call. Thread-safe, and
+// handlers run on the calling thread.
+class Dispatcher {
+ public:
+  explicit Dispatcher(ApiContext& api);
+
+  // Returns the route that `method` and `target` select, or nullptr. The
+  // connection uses it to choose the body limit before reading the body.
+  const Route* find_route(http::verb method, std::string_view target) const;
+
+  // Returns a response that carries `request_id`, with errors as
+  // Problem+JSON. A std::exception from a handler becomes a 500 problem
+  // (503 for StoreError) and is logged.
+  HttpResponse handle(const HttpRequest& request,
+                      const boost::asio::ip::address& client,
+                      const std::string& request_id) const;
+
+ private:
+  HttpResponse route_request(const HttpRequest& request,
+                             const boost::asio::ip::address& client,
+                             const std::string& request_id) const;
+  HttpResponse call_handler(const Route& route, RequestContext& context) const;
+
+  ApiContext& api_;
+  Router router_;
+};
+
+}  // namespace revaer

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/torrent.hpp"
+
+namespace revaer {
+
+constexpr std::size_t kDefaultPageSize = 50;
+constexpr std::size_t kMaxPageSize = 200;
+constexpr std::size_t kMaxFilterValues = 32;
+
+// The position of a torrent in list order: (added_at_ms, id).
+struct TorrentKey {
+  std::int64_t added_at_ms = 0;
+  std::string id;
+
+  friend auto operator<=>(const TorrentKey&, const TorrentKey&) = default;
+};
+
+// The parsed query of GET /v1/torrents. Filters of one kind match when any
+// of their values matches, and different kinds must all match.
+struct TorrentListQuery {
+  std::size_t limit = kDefaultPageSize;
+  std::optional<TorrentKey> after;  // from the cursor
+  std::vector<TorrentState> states;
+  std::vector<std::string> names;     // lower-case substrings of the name
+  std::vector<std::string> tags;      // lower-case tags, exact match
+  std::vector<std::string> trackers;  // lower-case substrings of a URL
+  std::vector<std::string> extensions;  // lower-case, without the dot
+};
+
+struct TorrentPage {
+  std::vector<TorrentStatus> torrents;
+  std::optional<std::string> next;  // cursor of the following page
+};
+
+// Parses the query parameters limit, cursor, state, name, tags, tracker and
+// extension, and ignores others. Problems: 422 naming the parameter.
+Result<TorrentListQuery> parse_torrent_list_query(
+    const std::multimap<std::string, std::string, std::less<>>& query);
+
+// Encodes a key as an opaque cursor: URL-safe base64 of "added_at_ms:id".
+std::string encode_cursor(const TorrentKey& key);
+
+// Returns nullopt when `cursor` was not made by encode_cursor.
+std::optional<TorrentKey> decode_cursor(std::string_view cursor);
+
+// Parses a state name ignoring case.
+std::optional<TorrentState> parse_torrent_state(std::string_view text);
+
+// Selects the page of `torrents` (ordered by TorrentKey) that `query`
+// describes: the matching torrents strictly after the cursor's key, so
+// paging is stable while torrents are added and removed.
+TorrentPage select_torrent_page(const std::vector<TorrentStatus>& torrents,
+                                const TorrentListQuery& query);
+
+}  // namespace revaer
