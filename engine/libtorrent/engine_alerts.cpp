@@ -1,0 +1,349 @@
+// The alert thread of LibtorrentEngine: applies libtorrent's alerts to the
+// catalog, the store and the resume files.
+
+#include <chrono>
+#include <exception>
+#include <string_view>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+#include <libtorrent/alert_types.hpp>
+#include <libtorrent/error_code.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_status.hpp>
+#include <libtorrent/write_resume_data.hpp>
+
+#include "core/clock.hpp"
+#include "engine/libtorrent/add_params.hpp"
+#include "engine/libtorrent/libtorrent_engine.hpp"
+#include "engine/libtorrent/resume_files.hpp"
+#include "engine/libtorrent/status_catalog.hpp"
+#include "engine/libtorrent/status_mapping.hpp"
+
+namespace revaer {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// How long one wait for alerts may block, which bounds how late the thread
+// notices a stop request.
+constexpr auto kAlertWait = std::chrono::milliseconds(250);
+constexpr auto kStatusInterval = std::chrono::seconds(1);
+constexpr auto kResumeSaveInterval = std::chrono::seconds(10);
+
+constexpr lt::status_flags_t kStatusFlags =
+    lt::torrent_handle::query_name | lt::torrent_handle::query_torrent_file;
+
+bool is_complete(const lt::torrent_status& status) {
+  return status.has_metadata && !status.errc &&
+         (status.state == lt::torrent_status::finished ||
+          status.state == lt::torrent_status::seeding);
+}
+
+}  // namespace
+
+void LibtorrentEngine::run_alert_loop() {
+  Clock::time_point next_status = Clock::now();
+  Clock::time_point next_save = next_status + kResumeSaveInterval;
+  std::vector<lt::alert*> alerts;
+
+  while (!stop_alert_thread_) {
+    try {
+      session_->wait_for_alert(kAlertWait);
+      session_->pop_alerts(&alerts);
+      for (lt::alert* alert : alerts) dispatch_alert(alert);
+
+      const Clock::time_point now = Clock::now();
+      if (now >= next_status) {
+        session_->post_torrent_updates(kStatusFlags);
+        next_status = now + kStatusInterval;
+      }
+      if (now >= next_save) {
+        request_periodic_saves();
+        next_save = now + kResumeSaveInterval;
+      }
+    } catch (const std::exception& error) {
+      spdlog::error("torrent engine alert loop failed: {}", error.what());
+    }
+  }
+}
+
+void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
+  try {
+    switch (alert->type()) {
+      case lt::state_update_alert::alert_type:
+        on_state_update(*lt::alert_cast<lt::state_update_alert>(alert));
+        break;
+      case lt::add_torrent_alert::alert_type:
+        on_torrent_added(*lt::alert_cast<lt::add_torrent_alert>(alert));
+        break;
+      case lt::torrent_checked_alert::alert_type:
+        on_torrent_checked(*lt::alert_cast<lt::torrent_checked_alert>(alert));
+        break;
+      case lt::metadata_received_alert::alert_type:
+        on_metadata_received(*lt::alert_cast<lt::metadata_received_alert>(alert));
+        break;
+      case lt::torrent_finished_alert::alert_type:
+        on_torrent_finished(*lt::alert_cast<lt::torrent_finished_alert>(alert));
+        break;
+      case lt::save_resume_data_alert::alert_type:
+        on_resume_data(*lt::alert_cast<lt::save_resume_data_alert>(alert));
+        break;
+      case lt::save_resume_data_failed_alert::alert_type:
+        on_resume_data_failed(*lt::alert_cast<lt::save_resume_data_failed_alert>(alert));
+        break;
+      case lt::torrent_paused_alert::alert_type:
+        request_save(lt::alert_cast<lt::torrent_paused_alert>(alert)->handle, false);
+        break;
+      case lt::torrent_removed_alert::alert_type:
+      case lt::torrent_deleted_alert::alert_type:
+      case lt::listen_succeeded_alert::alert_type:
+        spdlog::info("libtorrent: {}", alert->message());
+        break;
+      case lt::torrent_error_alert::alert_type:
+      case lt::file_error_alert::alert_type:
+      case lt::torrent_delete_failed_alert::alert_type:
+      case lt::listen_failed_alert::alert_type:
+      case lt::tracker_error_alert::alert_type:
+        spdlog::error("libtorrent: {}", alert->message());
+        break;
+      default:
+        break;
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("could not handle libtorrent alert '{}': {}", alert->what(), error.what());
+  }
+}
+
+void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
+  const std::int64_t now_ms = now_unix_ms();
+  for (const lt::torrent_status& status : alert.status) {
+    const std::optional<std::string> id = catalog_->id_for_handle(status.handle);
+    if (!id) continue;
+
+    bool unreported_completion = false;
+    catalog_->update(*id, [&](CatalogEntry& entry) {
+      apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
+      entry.info_hashes = status.info_hashes;
+      unreported_completion = is_complete(status) && !entry.completion_reported;
+      if (!entry.files.empty()) return;
+      if (auto info = status.torrent_file.lock()) {
+        entry.files = describe_files(*info, {}, {});
+      }
+    });
+
+    // A torrent can be complete without a torrent_finished_alert reaching
+    // record_completion(), for example when the daemon was killed between
+    // completion and the store write. The status update catches that case.
+    if (unreported_completion) {
+      record_completion(*id, status);
+    } else {
+      refresh_files(*id, status);
+    }
+  }
+}
+
+void LibtorrentEngine::refresh_files(const std::string& id, const lt::torrent_status& status) {
+  if (!status.has_metadata) return;
+  const bool all_done = status.state == lt::torrent_status::seeding;
+
+  // file_progress() waits for the session's network thread, which is
+  // acceptable here on the alert thread and never done on API threads.
+  std::vector<std::int64_t> progress;
+  if (!all_done) {
+    progress = status.handle.file_progress(lt::torrent_handle::piece_granularity);
+  }
+
+  catalog_->update(id, [&](CatalogEntry& entry) {
+    for (FileStatus& file : entry.files) {
+      const auto index = static_cast<std::size_t>(file.index);
+      if (all_done) {
+        file.bytes_completed = file.size_bytes;
+      } else if (index < progress.size()) {
+        file.bytes_completed = progress[index];
+      }
+    }
+  });
+}
+
+void LibtorrentEngine::on_torrent_added(const lt::add_torrent_alert& alert) {
+  const std::optional<std::string> id = catalog_->id_for_hashes(alert.params.info_hashes);
+  const std::string hash = primary_info_hash_hex(alert.params.info_hashes);
+
+  if (alert.error) {
+    spdlog::error("could not add torrent {} ({}) to the session: {}", id.value_or("?"), hash,
+                  alert.error.message());
+    if (!id) return;
+    catalog_->update(*id, [&](CatalogEntry& entry) {
+      // A duplicate of a torrent that the session did add is harmless.
+      if (entry.handle.is_valid()) return;
+      entry.status.state = TorrentState::failed;
+      entry.status.failure_message = "could not add the torrent: " + alert.error.message();
+    });
+    return;
+  }
+
+  if (!id) {
+    std::lock_guard lock(removals_mutex_);
+    const auto removal = pending_removals_.find(hash);
+    const bool delete_data = removal != pending_removals_.end() && removal->second;
+    if (removal != pending_removals_.end()) pending_removals_.erase(removal);
+    session_->remove_torrent(alert.handle,
+                             delete_data ? lt::session::delete_files : lt::remove_flags_t{});
+    return;
+  }
+
+  const std::optional<bool> pause = catalog_->attach_handle(*id, alert.handle);
+  if (pause == true) {
+    alert.handle.unset_flags(lt::torrent_flags::auto_managed);
+    alert.handle.pause();
+    // A torrent added paused posts no torrent_paused_alert, so save here.
+    request_save(alert.handle, false);
+  } else if (pause == false) {
+    alert.handle.set_flags(lt::torrent_flags::auto_managed);
+    alert.handle.resume();
+  }
+}
+
+void LibtorrentEngine::on_torrent_checked(const lt::torrent_checked_alert& alert) {
+  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+  if (!id) return;
+
+  bool recheck = false;
+  catalog_->update(*id, [&](CatalogEntry& entry) {
+    recheck = entry.recheck_pending;
+    entry.recheck_pending = false;
+  });
+  if (!recheck) return;
+
+  // Pieces written after the last resume save are on disk but missing from
+  // the resume data; a full check finds them instead of downloading again.
+  spdlog::info(
+      "rechecking torrent {} because the previous run did not stop "
+      "cleanly",
+      *id);
+  alert.handle.force_recheck();
+}
+
+void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& alert) {
+  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+  if (!id) return;
+  request_save(alert.handle, false);
+
+  const std::shared_ptr<const lt::torrent_info> info = alert.handle.torrent_file();
+  if (!info) return;
+  const std::vector<lt::download_priority_t> priorities = alert.handle.get_file_priorities();
+  const lt::info_hash_t hashes = alert.handle.info_hashes();
+
+  update_record(*id, [&](CatalogEntry& entry) {
+    entry.files = describe_files(*info, priorities, {});
+    entry.info_hashes = hashes;
+    entry.status.info_hash_v1 = info_hash_v1_hex(hashes);
+    entry.status.info_hash_v2 = info_hash_v2_hex(hashes);
+    if (entry.name_fixed) return;
+    entry.status.name = info->name();
+    entry.record.name = info->name();
+  });
+  spdlog::info("received metadata of torrent {}: '{}', {} files", *id, info->name(),
+               info->num_files());
+}
+
+void LibtorrentEngine::on_torrent_finished(const lt::torrent_finished_alert& alert) {
+  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+  if (!id) return;
+  record_completion(*id, alert.handle.status(kStatusFlags));
+}
+
+void LibtorrentEngine::record_completion(const std::string& id, const lt::torrent_status& status) {
+  refresh_files(id, status);
+
+  std::optional<TorrentStatus> completed;
+  {
+    std::lock_guard write_lock(write_mutex_);
+    const std::int64_t now_ms = now_unix_ms();
+    TorrentRecord record;
+    catalog_->update(id, [&](CatalogEntry& entry) {
+      apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
+      if (entry.completion_reported) return;
+      entry.completion_reported = true;
+      entry.status.completed_at_ms = now_ms;
+      entry.record.completed_at_ms = now_ms;
+      record = entry.record;
+      completed = entry.status;
+      completed->files = entry.files;
+    });
+    if (!completed) return;
+    store_.put_torrent(record);
+  }
+  request_save(status.handle, false);
+
+  spdlog::info("torrent {} completed: {} bytes in '{}'", id, completed->bytes_total,
+               completed->download_dir);
+  if (!callbacks_.on_completed) return;
+  try {
+    callbacks_.on_completed(*completed);
+  } catch (const std::exception& error) {
+    spdlog::error("completion handler failed for torrent {}: {}", id, error.what());
+  }
+}
+
+void LibtorrentEngine::on_resume_data(const lt::save_resume_data_alert& alert) {
+  try {
+    const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+    if (id) {
+      const std::vector<char> bytes = lt::write_resume_data_buf(alert.params);
+      std::lock_guard files_lock(resume_files_mutex_);
+      // remove() deletes the file under the same lock, after erasing the
+      // entry; checking here keeps a late save from bringing it back.
+      if (catalog_->contains(*id)) {
+        write_file_atomically(resume_file_path(options_.resume_dir, *id),
+                              std::string_view(bytes.data(), bytes.size()));
+      }
+    }
+  } catch (...) {
+    finish_save();
+    throw;
+  }
+  finish_save();
+}
+
+void LibtorrentEngine::on_resume_data_failed(const lt::save_resume_data_failed_alert& alert) {
+  finish_save();
+  if (alert.error == lt::errors::resume_data_not_modified) return;
+
+  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+  if (!id) return;
+  spdlog::warn("could not save resume data of torrent {}: {}", *id, alert.error.message());
+}
+
+void LibtorrentEngine::request_periodic_saves() {
+  for (const auto& [id, handle] : catalog_->handles()) {
+    request_save(handle, true);
+  }
+}
+
+void LibtorrentEngine::request_save(const lt::torrent_handle& handle, bool only_if_modified) {
+  lt::resume_data_flags_t flags = lt::torrent_handle::save_info_dict;
+  if (only_if_modified) flags |= lt::torrent_handle::only_if_modified;
+
+  {
+    std::lock_guard lock(saves_mutex_);
+    ++outstanding_saves_;
+  }
+  try {
+    handle.save_resume_data(flags);
+  } catch (const lt::system_error&) {
+    // The torrent is gone, so no alert will follow this request.
+    finish_save();
+  }
+}
+
+void LibtorrentEngine::finish_save() {
+  std::lock_guard lock(saves_mutex_);
+  if (outstanding_saves_ > 0) --outstanding_saves_;
+  if (outstanding_saves_ == 0) saves_done_.notify_all();
+}
+
+}  // namespace revaer

@@ -1,0 +1,476 @@
+#include "engine/libtorrent/libtorrent_engine.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <system_error>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/session_params.hpp>
+#include <libtorrent/torrent_flags.hpp>
+#include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_info.hpp>
+
+#include "core/clock.hpp"
+#include "core/crypto.hpp"
+#include "engine/libtorrent/add_params.hpp"
+#include "engine/libtorrent/resume_files.hpp"
+#include "engine/libtorrent/session_settings.hpp"
+#include "engine/libtorrent/status_catalog.hpp"
+#include "engine/libtorrent/status_mapping.hpp"
+
+namespace revaer {
+namespace {
+
+constexpr auto kStopSaveTimeout = std::chrono::seconds(10);
+
+Problem not_running() { return Problem::unavailable("the torrent engine is not running"); }
+
+Problem unknown_torrent(std::string_view id) {
+  return Problem::not_found("no torrent with id '" + std::string(id) + "'");
+}
+
+Problem duplicate_torrent(const std::string& existing_id, const std::string& detail) {
+  Problem problem = Problem::conflict(detail);
+  problem.extensions["existing_id"] = existing_id;
+  return problem;
+}
+
+std::optional<Problem> validate_request(const AddTorrentRequest& request) {
+  if (request.id && !is_uuid(*request.id)) {
+    return Problem::unprocessable(
+        "invalid torrent id '" + *request.id + "'",
+        {{"/id", "must be a UUID such as 123e4567-e89b-12d3-a456-426614174000"}});
+  }
+  if (request.download_dir && !std::filesystem::path(*request.download_dir).is_absolute()) {
+    return Problem::unprocessable("invalid download_dir '" + *request.download_dir + "'",
+                                  {{"/download_dir", "must be an absolute path"}});
+  }
+  return std::nullopt;
+}
+
+bool record_matches(const TorrentRecord& record, const lt::info_hash_t& hashes) {
+  return record.info_hash == info_hash_v1_hex(hashes) ||
+         record.info_hash == info_hash_v2_hex(hashes);
+}
+
+// A catalog entry for `record`, whose torrent `params` describe.
+CatalogEntry make_entry(const TorrentRecord& record, const lt::add_torrent_params& params) {
+  CatalogEntry entry;
+  entry.record = record;
+  entry.info_hashes = params.info_hashes;
+
+  TorrentStatus& status = entry.status;
+  status.id = record.id;
+  status.name = record.name;
+  const bool has_metadata = params.ti && params.ti->is_valid();
+  status.state = has_metadata ? TorrentState::queued : TorrentState::fetching_metadata;
+  status.info_hash_v1 = info_hash_v1_hex(params.info_hashes);
+  status.info_hash_v2 = info_hash_v2_hex(params.info_hashes);
+  status.download_dir = record.download_dir;
+  status.library_path = record.library_path;
+  status.sequential = record.sequential;
+  status.tags = record.tags;
+  status.category = record.category;
+  status.trackers = tracker_urls(params);
+  status.added_at_ms = record.added_at_ms;
+  status.completed_at_ms = record.completed_at_ms;
+  status.last_updated_ms = now_unix_ms();
+
+  if (has_metadata) {
+    std::vector<lt::download_priority_t> priorities(params.file_priorities.begin(),
+                                                    params.file_priorities.end());
+    entry.files = describe_files(*params.ti, priorities, {});
+    // Until the first status update: every file, pad files excluded.
+    for (const FileStatus& file : entry.files) status.bytes_total += file.size_bytes;
+  }
+  entry.completion_reported = record.completed_at_ms.has_value();
+  return entry;
+}
+
+TorrentRecord make_record(const AddTorrentRequest& request, const lt::add_torrent_params& params,
+                          std::string id, std::string download_dir) {
+  TorrentRecord record;
+  record.id = std::move(id);
+  record.info_hash = primary_info_hash_hex(params.info_hashes);
+  record.name = request.name.value_or(torrent_name(params));
+  if (record.name.empty()) record.name = record.info_hash;
+  record.source_is_magnet = request.magnet.has_value();
+  record.source = record.source_is_magnet ? *request.magnet : *request.metainfo;
+  record.download_dir = std::move(download_dir);
+  record.added_at_ms = now_unix_ms();
+  record.tags = request.tags;
+  record.category = request.category;
+  record.sequential = request.sequential;
+  return record;
+}
+
+void require_absolute(const std::string& path, const char* name) {
+  if (path.empty() || !std::filesystem::path(path).is_absolute()) {
+    throw std::invalid_argument(std::string("engine option ") + name +
+                                " must be an absolute path, got '" + path + "'");
+  }
+}
+
+}  // namespace
+
+LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
+    : store_(store),
+      callbacks_(std::move(callbacks)),
+      catalog_(std::make_unique<StatusCatalog>()) {}
+
+LibtorrentEngine::~LibtorrentEngine() {
+  try {
+    stop();
+  } catch (const std::exception& error) {
+    spdlog::error("could not stop the torrent engine: {}", error.what());
+  }
+}
+
+void LibtorrentEngine::start(const EngineOptions& options) {
+  std::lock_guard lifecycle(lifecycle_mutex_);
+  if (running_) throw std::logic_error("the torrent engine is already running");
+  require_absolute(options.download_root, "download_root");
+  require_absolute(options.resume_dir, "resume_dir");
+  std::filesystem::create_directories(options.download_root);
+  std::filesystem::create_directories(options.resume_dir);
+  options_ = options;
+
+  const std::string marker = running_marker_path(options.resume_dir);
+  const bool unclean_stop = std::filesystem::exists(marker);
+  write_file_atomically(marker, std::to_string(::getpid()) + "\n");
+
+  session_ = std::make_unique<lt::session>(lt::session_params(make_session_settings(options), {}));
+  add_session_plugins(*session_, options);
+  listen_port_ = session_->listen_port();
+
+  stop_alert_thread_ = false;
+  alert_thread_ = std::thread([this] { run_alert_loop(); });
+  try {
+    load_torrents(unclean_stop);
+  } catch (...) {
+    teardown_session();
+    throw;
+  }
+
+  {
+    std::unique_lock lock(session_mutex_);
+    running_ = true;
+  }
+  spdlog::info("torrent engine started: listening on '{}' (port {}), {} torrents loaded",
+               listen_interfaces_setting(options), listen_port_.load(), catalog_->size());
+}
+
+bool LibtorrentEngine::running() const { return running_; }
+
+void LibtorrentEngine::stop() {
+  std::lock_guard lifecycle(lifecycle_mutex_);
+  {
+    std::unique_lock lock(session_mutex_);
+    if (!running_) return;
+    running_ = false;
+  }
+  spdlog::info("torrent engine stopping: saving resume data of {} torrents", catalog_->size());
+
+  // Pausing first makes every torrent announce event=stopped to its
+  // trackers before the session goes away.
+  session_->pause();
+
+  // When some resume data did not arrive, the marker stays, so the next start
+  // rechecks the incomplete torrents.
+  if (save_all_and_wait()) {
+    try {
+      delete_file(running_marker_path(options_.resume_dir));
+    } catch (const std::system_error& error) {
+      spdlog::error("could not delete the running marker: {}", error.what());
+    }
+  }
+  teardown_session();
+  spdlog::info("torrent engine stopped");
+}
+
+bool LibtorrentEngine::save_all_and_wait() {
+  for (const auto& [id, handle] : catalog_->handles()) {
+    request_save(handle, false);
+  }
+
+  std::unique_lock lock(saves_mutex_);
+  const bool all_saved =
+      saves_done_.wait_for(lock, kStopSaveTimeout, [this] { return outstanding_saves_ == 0; });
+  if (!all_saved) {
+    spdlog::error(
+        "timed out after {} s waiting for resume data of {} torrents; incomplete torrents "
+        "will be rechecked at the next start",
+        kStopSaveTimeout.count(), outstanding_saves_);
+  }
+  return all_saved;
+}
+
+void LibtorrentEngine::teardown_session() {
+  stop_alert_thread_ = true;
+  if (alert_thread_.joinable()) alert_thread_.join();
+  session_.reset();
+  catalog_->clear();
+  listen_port_ = 0;
+  {
+    std::lock_guard lock(saves_mutex_);
+    outstanding_saves_ = 0;
+  }
+  std::lock_guard lock(removals_mutex_);
+  pending_removals_.clear();
+}
+
+void LibtorrentEngine::load_torrents(bool unclean_stop) {
+  const std::vector<TorrentRecord> records = store_.torrents();
+  if (unclean_stop) {
+    spdlog::warn(
+        "the previous engine run did not stop cleanly: incomplete torrents will be rechecked "
+        "against the files on disk");
+  }
+  for (const TorrentRecord& record : records) {
+    load_torrent(record, unclean_stop);
+  }
+}
+
+void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_stop) {
+  std::optional<lt::add_torrent_params> params;
+  const std::string resume_path = resume_file_path(options_.resume_dir, record.id);
+  try {
+    if (std::optional<std::string> bytes = read_file(resume_path)) {
+      std::string error;
+      params = parse_resume_data(*bytes, error);
+      if (!params) {
+        spdlog::warn("could not read resume data of torrent {} from '{}': {}", record.id,
+                     resume_path, error);
+      } else if (!record_matches(record, params->info_hashes)) {
+        spdlog::warn(
+            "resume data of torrent {} is for another info-hash; adding it from its source",
+            record.id);
+        params.reset();
+      }
+    }
+  } catch (const std::system_error& error) {
+    spdlog::warn("could not read resume data of torrent {}: {}", record.id, error.what());
+  }
+  const bool from_resume_data = params.has_value();
+
+  if (!params) {
+    Result<lt::add_torrent_params> parsed = parse_record_source(record);
+    if (!parsed) {
+      spdlog::error("could not load torrent {}: {}", record.id, parsed.problem().detail);
+      CatalogEntry entry = make_entry(record, lt::add_torrent_params{});
+      entry.status.state = TorrentState::failed;
+      entry.status.failure_message = parsed.problem().detail;
+      catalog_->insert(std::move(entry));
+      return;
+    }
+    params = std::move(parsed.value());
+    apply_add_options(*params, record.download_dir, false, record.sequential);
+  }
+
+  if (params->save_path.empty()) params->save_path = record.download_dir;
+  params->flags |= lt::torrent_flags::update_subscribe | lt::torrent_flags::duplicate_is_error;
+
+  CatalogEntry entry = make_entry(record, *params);
+  entry.name_fixed = !record.name.empty() && record.name != record.info_hash;
+  entry.recheck_pending = unclean_stop && from_resume_data && !record.completed_at_ms;
+  if (auto existing = catalog_->insert(std::move(entry))) {
+    spdlog::error(
+        "could not load torrent {}: torrent {} has the same "
+        "info-hash",
+        record.id, *existing);
+    return;
+  }
+  session_->async_add_torrent(std::move(*params));
+}
+
+Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
+  if (auto problem = validate_request(request)) return *problem;
+  Result<lt::add_torrent_params> parsed = parse_request_source(request);
+  if (!parsed) return parsed.problem();
+  lt::add_torrent_params& params = parsed.value();
+
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) return not_running();
+  std::lock_guard write_lock(write_mutex_);
+
+  const std::optional<std::string> existing = catalog_->id_for_hashes(params.info_hashes);
+  if (request.id && catalog_->find(*request.id)) {
+    if (existing == request.id) return *request.id;
+    return duplicate_torrent(*request.id,
+                             "torrent id '" + *request.id + "' is already used by another torrent");
+  }
+  if (existing) {
+    return duplicate_torrent(*existing, "this torrent was already added as '" + *existing + "'");
+  }
+
+  const std::string id = request.id.value_or(new_uuid());
+  TorrentRecord record =
+      make_record(request, params, id, request.download_dir.value_or(options_.download_root));
+  try {
+    store_.put_torrent(record);
+  } catch (const StoreError& error) {
+    spdlog::error("could not store torrent {}: {}", id, error.what());
+    return Problem::unavailable("could not store the torrent: " + std::string(error.what()));
+  }
+
+  apply_add_options(params, record.download_dir, request.start_paused, request.sequential);
+  params.flags |= lt::torrent_flags::update_subscribe;
+  CatalogEntry entry = make_entry(record, params);
+  entry.name_fixed = request.name.has_value();
+  catalog_->insert(std::move(entry));
+  {
+    // A removal still waiting for the session must not hit the new add.
+    std::lock_guard lock(removals_mutex_);
+    pending_removals_.erase(record.info_hash);
+  }
+  session_->async_add_torrent(std::move(params));
+
+  spdlog::info("added torrent {} ({}) '{}' into '{}'", id, record.info_hash, record.name,
+               record.download_dir);
+  return id;
+}
+
+std::vector<TorrentStatus> LibtorrentEngine::list() const { return catalog_->list(); }
+
+std::optional<TorrentStatus> LibtorrentEngine::find(std::string_view id) const {
+  return catalog_->find(id);
+}
+
+Status LibtorrentEngine::pause(std::string_view id) {
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) return not_running();
+
+  lt::torrent_handle handle;
+  const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
+    if (entry.handle.is_valid()) {
+      handle = entry.handle;
+    } else {
+      entry.pending_pause = true;
+    }
+  });
+  if (!known) return unknown_torrent(id);
+
+  try {
+    if (handle.is_valid()) {
+      handle.unset_flags(lt::torrent_flags::auto_managed);
+      handle.pause();
+    }
+  } catch (const lt::system_error& error) {
+    spdlog::warn("could not pause torrent {}: {}", id, error.what());
+    return unknown_torrent(id);
+  }
+  spdlog::info("paused torrent {}", id);
+  return Done{};
+}
+
+Status LibtorrentEngine::resume(std::string_view id) {
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) return not_running();
+
+  lt::torrent_handle handle;
+  bool failed = false;
+  const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
+    failed = entry.status.state == TorrentState::failed;
+    if (entry.handle.is_valid()) {
+      handle = entry.handle;
+    } else {
+      entry.pending_pause = false;
+    }
+  });
+  if (!known) return unknown_torrent(id);
+
+  try {
+    if (handle.is_valid()) {
+      if (failed) handle.clear_error();
+      handle.set_flags(lt::torrent_flags::auto_managed);
+      handle.resume();
+    }
+  } catch (const lt::system_error& error) {
+    spdlog::warn("could not resume torrent {}: {}", id, error.what());
+    return unknown_torrent(id);
+  }
+  spdlog::info("resumed torrent {}", id);
+  return Done{};
+}
+
+Status LibtorrentEngine::remove(std::string_view id, bool delete_data) {
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) return not_running();
+  std::lock_guard write_lock(write_mutex_);
+
+  std::optional<CatalogEntry> entry = catalog_->entry(id);
+  if (!entry) return unknown_torrent(id);
+  try {
+    store_.delete_torrent(id);
+  } catch (const StoreError& error) {
+    spdlog::error("could not delete torrent {} from the store: {}", id, error.what());
+    return Problem::unavailable("could not delete the torrent: " + std::string(error.what()));
+  }
+
+  {
+    std::lock_guard files_lock(resume_files_mutex_);
+    catalog_->erase(id);
+    try {
+      delete_file(resume_file_path(options_.resume_dir, id));
+    } catch (const std::system_error& error) {
+      spdlog::error("could not delete resume data of torrent {}: {}", id, error.what());
+    }
+  }
+
+  const lt::remove_flags_t flags = delete_data ? lt::session::delete_files : lt::remove_flags_t{};
+  if (entry->handle.is_valid()) {
+    session_->remove_torrent(entry->handle, flags);
+  } else {
+    std::lock_guard lock(removals_mutex_);
+    pending_removals_[primary_info_hash_hex(entry->info_hashes)] = delete_data;
+  }
+  spdlog::info("removed torrent {} ({}){}", id, entry->record.info_hash,
+               delete_data ? " and deleted its data" : "");
+  return Done{};
+}
+
+void LibtorrentEngine::set_fsops_status(std::string_view id, const FsopsStatus& status,
+                                        std::optional<std::string> library_path) {
+  const auto change = [&](CatalogEntry& entry) {
+    entry.status.fsops = status;
+    if (library_path) {
+      entry.status.library_path = library_path;
+      entry.record.library_path = library_path;
+    }
+  };
+  try {
+    // Only the library path is persisted; the post-processing state is
+    // kept by the post-processing jobs themselves.
+    const bool known = library_path ? update_record(id, change) : catalog_->update(id, change);
+    if (!known) {
+      spdlog::warn(
+          "could not record post-processing state of torrent {}: "
+          "unknown torrent",
+          id);
+    }
+  } catch (const StoreError& error) {
+    spdlog::error("could not store the library path of torrent {}: {}", id, error.what());
+  }
+}
+
+int LibtorrentEngine::listen_port() const { return listen_port_; }
+
+bool LibtorrentEngine::update_record(std::string_view id,
+                                     const std::function<void(CatalogEntry&)>& change) {
+  std::lock_guard write_lock(write_mutex_);
+  TorrentRecord record;
+  const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
+    change(entry);
+    record = entry.record;
+  });
+  if (known) store_.put_torrent(record);
+  return known;
+}
+
+}  // namespace revaer

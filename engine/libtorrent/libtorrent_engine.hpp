@@ -1,0 +1,138 @@
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include <libtorrent/fwd.hpp>
+
+#include "engine/engine.hpp"
+#include "store/store.hpp"
+
+namespace revaer {
+
+class StatusCatalog;
+struct CatalogEntry;
+
+// The Engine on libtorrent-rasterbar 2.0. Owns one lt::session and one
+// alert thread, which applies libtorrent's alerts (status updates about once
+// a second, completion, resume data) to an in-memory catalog that list()
+// and find() copy from. API methods other than start() and stop() never
+// wait on the session: commands are posted to it and their outcome arrives
+// as alerts.
+//
+// Persistence: each torrent's TorrentRecord is written to the store before
+// add() returns; its resume data goes to "<resume_dir>/<id>.resume" after
+// metadata arrives, on completion, on pause, every 10 seconds when changed
+// and at stop(). A ".running" marker in resume_dir detects an unclean
+// stop; the next start then rechecks every incomplete torrent against the
+// files on disk.
+class LibtorrentEngine final : public Engine {
+ public:
+  // `store` must outlive the engine. Callbacks run on the alert thread.
+  LibtorrentEngine(Store& store, EngineCallbacks callbacks);
+  // Stops the engine if it is running.
+  ~LibtorrentEngine() override;
+
+  LibtorrentEngine(const LibtorrentEngine&) = delete;
+  LibtorrentEngine& operator=(const LibtorrentEngine&) = delete;
+
+  // Throws std::invalid_argument when a directory in `options` is not
+  // absolute, std::logic_error when already running, and StoreError or
+  // std::system_error when the store or the resume directory fails.
+  void start(const EngineOptions& options) override;
+  bool running() const override;
+  void stop() override;
+
+  // Problems also include 503 while the engine is not running and when the
+  // store fails, and 409 when a client-chosen id names another torrent.
+  Result<std::string> add(const AddTorrentRequest& request) override;
+  std::vector<TorrentStatus> list() const override;
+  std::optional<TorrentStatus> find(std::string_view id) const override;
+
+  Status pause(std::string_view id) override;
+  Status resume(std::string_view id) override;
+  Status remove(std::string_view id, bool delete_data) override;
+
+  // An absent `library_path` leaves the recorded one unchanged.
+  void set_fsops_status(std::string_view id, const FsopsStatus& status,
+                        std::optional<std::string> library_path) override;
+
+  // The TCP port the session listens on, 0 when not running. Lets tests
+  // connect a peer to the engine.
+  int listen_port() const;
+
+ private:
+  // Lifecycle (libtorrent_engine.cpp).
+  void load_torrents(bool unclean_stop);
+  void load_torrent(const TorrentRecord& record, bool unclean_stop);
+  // Requests resume data for every torrent and waits up to 10 s for it.
+  // Returns false when some did not arrive in time.
+  bool save_all_and_wait();
+  void teardown_session();
+  // Writes the entry's record to the store after `change` ran on the entry,
+  // serialized with every other record write. Returns false when the id is
+  // unknown. Throws StoreError.
+  bool update_record(std::string_view id, const std::function<void(CatalogEntry&)>& change);
+
+  // Alert thread (engine_alerts.cpp).
+  void run_alert_loop();
+  void dispatch_alert(lt::alert* alert);
+  void on_state_update(const lt::state_update_alert& alert);
+  void on_torrent_added(const lt::add_torrent_alert& alert);
+  void on_torrent_checked(const lt::torrent_checked_alert& alert);
+  void on_metadata_received(const lt::metadata_received_alert& alert);
+  void on_torrent_finished(const lt::torrent_finished_alert& alert);
+  // Stamps completed_at, persists it and calls on_completed, once per
+  // torrent.
+  void record_completion(const std::string& id, const lt::torrent_status& status);
+  void on_resume_data(const lt::save_resume_data_alert& alert);
+  void on_resume_data_failed(const lt::save_resume_data_failed_alert& alert);
+  void request_periodic_saves();
+  void request_save(const lt::torrent_handle& handle, bool only_if_modified);
+  void finish_save();
+  void refresh_files(const std::string& id, const lt::torrent_status& status);
+
+  Store& store_;
+  EngineCallbacks callbacks_;
+  EngineOptions options_;
+  std::unique_ptr<StatusCatalog> catalog_;
+
+  // Serializes start() and stop().
+  std::mutex lifecycle_mutex_;
+  // API methods lock it shared while they use the session. stop() locks it
+  // exclusively to turn running_ off, so no API thread uses the session
+  // after that.
+  mutable std::shared_mutex session_mutex_;
+  std::unique_ptr<lt::session> session_;
+  std::atomic<bool> running_{false};
+  std::atomic<int> listen_port_{0};
+
+  // Serializes store writes with the catalog changes they record.
+  std::mutex write_mutex_;
+  // Serializes resume-file writes with their deletion on remove().
+  std::mutex resume_files_mutex_;
+
+  std::thread alert_thread_;
+  std::atomic<bool> stop_alert_thread_{false};
+
+  std::mutex saves_mutex_;
+  std::condition_variable saves_done_;
+  int outstanding_saves_ = 0;  // save_resume_data requests without an alert
+
+  // Torrents removed before the session reported them added, by primary
+  // info-hash hex: the value is remove(delete_data).
+  std::mutex removals_mutex_;
+  std::map<std::string, bool> pending_removals_;
+};
+
+}  // namespace revaer

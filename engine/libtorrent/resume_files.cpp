@@ -1,0 +1,108 @@
+#include "engine/libtorrent/resume_files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+namespace revaer {
+namespace {
+
+[[noreturn]] void throw_errno(const std::string& what, const std::string& path) {
+  throw std::system_error(errno, std::generic_category(), what + " '" + path + "'");
+}
+
+// Closes the descriptor when the scope ends, also on a throw.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+
+  int get() const { return fd_; }
+
+  // Closes now so a failing close() is reported.
+  int close() {
+    const int result = ::close(fd_);
+    fd_ = -1;
+    return result;
+  }
+
+ private:
+  int fd_;
+};
+
+void write_all(int fd, std::string_view bytes, const std::string& path) {
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("could not write", path);
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+void fsync_directory(const std::string& dir) {
+  FileDescriptor fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) throw_errno("could not open directory", dir);
+  if (::fsync(fd.get()) != 0) throw_errno("could not fsync directory", dir);
+}
+
+}  // namespace
+
+std::string resume_file_path(const std::string& resume_dir, std::string_view torrent_id) {
+  return (std::filesystem::path(resume_dir) / (std::string(torrent_id) + ".resume")).string();
+}
+
+std::string running_marker_path(const std::string& resume_dir) {
+  return (std::filesystem::path(resume_dir) / ".running").string();
+}
+
+void write_file_atomically(const std::string& path, std::string_view bytes) {
+  const std::string temp_path = path + ".tmp";
+  FileDescriptor fd(::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (fd.get() < 0) throw_errno("could not create", temp_path);
+
+  write_all(fd.get(), bytes, temp_path);
+  if (::fsync(fd.get()) != 0) throw_errno("could not fsync", temp_path);
+  if (fd.close() != 0) throw_errno("could not close", temp_path);
+
+  if (::rename(temp_path.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temp_path.c_str());
+    errno = error;
+    throw_errno("could not rename temporary file to", path);
+  }
+
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  fsync_directory(parent.empty() ? "." : parent.string());
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!std::filesystem::exists(path)) return std::nullopt;
+    throw std::system_error(errno, std::generic_category(), "could not open '" + path + "'");
+  }
+  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (in.bad()) {
+    throw std::system_error(EIO, std::generic_category(), "could not read '" + path + "'");
+  }
+  return content;
+}
+
+bool delete_file(const std::string& path) {
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  throw_errno("could not delete", path);
+}
+
+}  // namespace revaer

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+
+#include <libtorrent/fwd.hpp>
+
+#include "engine/engine.hpp"
+
+namespace revaer {
+
+// Joins each listen address with the listen port, bracketing bare IPv6
+// addresses: {"127.0.0.1", "::1"} and port 0 give "127.0.0.1:0,[::1]:0".
+std::string listen_interfaces_setting(const EngineOptions& options);
+
+// The session settings for `options`: listen interfaces, DHT, LSD, UPnP,
+// NAT-PMP and uTP as configured, several connections per IP allowed (peers
+// sharing 127.0.0.1 or a NAT would otherwise count as one), and the alert
+// categories the engine handles.
+lt::settings_pack make_session_settings(const EngineOptions& options);
+
+// Adds the metadata and smart-ban plugins, and peer exchange when
+// `options.pex` is set. Call before adding torrents.
+void add_session_plugins(lt::session& session, const EngineOptions& options);
+
+}  // namespace revaer

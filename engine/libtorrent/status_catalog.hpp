@@ -1,0 +1,97 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <libtorrent/info_hash.hpp>
+#include <libtorrent/torrent_handle.hpp>
+
+#include "core/torrent.hpp"
+#include "store/store.hpp"
+
+namespace revaer {
+
+// One torrent as the engine tracks it.
+struct CatalogEntry {
+  TorrentStatus status;  // `files` stays empty here, see `files`
+  std::vector<FileStatus> files;
+  TorrentRecord record;  // the copy last written to the store
+  lt::info_hash_t info_hashes;
+  lt::torrent_handle handle;  // invalid until the session has added it
+
+  // The name came from the add request or the store and must not be
+  // replaced by the torrent's own name.
+  bool name_fixed = false;
+  // on_completed already ran for this torrent, or it was complete when
+  // loaded.
+  bool completion_reported = false;
+  // The previous run did not stop cleanly: recheck the files once the
+  // torrent has checked its resume data.
+  bool recheck_pending = false;
+  // pause() or resume() arrived before the session had added the torrent.
+  std::optional<bool> pending_pause;
+};
+
+// The in-memory catalog the API reads: torrent id -> entry, with indexes by
+// info-hash (v1 and v2 hex) and by libtorrent handle. Every method is
+// thread-safe and locks one mutex briefly. Callbacks passed to update() run
+// under that mutex, so they must not call back into the catalog or block.
+class StatusCatalog {
+ public:
+  // Inserts `entry` unless an entry with the same id or one of its
+  // info-hashes exists. Returns the id of the entry found instead.
+  std::optional<std::string> insert(CatalogEntry entry);
+
+  // The id of the entry that has any of `hashes`.
+  std::optional<std::string> id_for_hashes(const lt::info_hash_t& hashes) const;
+  std::optional<std::string> id_for_handle(const lt::torrent_handle& handle) const;
+
+  // Sets the handle once the session has added the torrent, and takes the
+  // pause or resume requested before that. Returns nullopt when the id is
+  // unknown or nothing was requested.
+  std::optional<bool> attach_handle(std::string_view id, const lt::torrent_handle& handle);
+  bool contains(std::string_view id) const;
+
+  // Runs `change` on the entry under the lock and re-indexes its
+  // info-hashes. Returns false when the id is unknown.
+  bool update(std::string_view id, const std::function<void(CatalogEntry&)>& change);
+
+  // Removes the entry and returns it.
+  std::optional<CatalogEntry> erase(std::string_view id);
+
+  // A copy of one entry's status with its files.
+  std::optional<TorrentStatus> find(std::string_view id) const;
+  // A copy of the entry, files included.
+  std::optional<CatalogEntry> entry(std::string_view id) const;
+  // Copies of every status without files, ordered by (added_at_ms, id).
+  std::vector<TorrentStatus> list() const;
+  // Ids and handles of the entries the session has added.
+  std::vector<std::pair<std::string, lt::torrent_handle>> handles() const;
+
+  std::size_t size() const;
+  void clear();
+
+ private:
+  using OrderKey = std::pair<std::int64_t, std::string>;
+
+  // Requires mutex_.
+  std::optional<std::string> find_hash_locked(const lt::info_hash_t& hashes) const;
+  void index_hashes_locked(const std::string& id, const lt::info_hash_t& hashes);
+  void unindex_locked(const CatalogEntry& entry);
+
+  mutable std::mutex mutex_;
+  std::map<std::string, CatalogEntry, std::less<>> entries_;
+  std::map<std::string, std::string> id_by_hash_;
+  std::map<lt::torrent_handle, std::string> id_by_handle_;
+  std::set<OrderKey> order_;
+};
+
+}  // namespace revaer

@@ -1,0 +1,93 @@
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "engine/libtorrent/libtorrent_engine.hpp"
+#include "tests/engine/fake_store.hpp"
+#include "tests/engine/swarm.hpp"
+
+namespace revaer::testing {
+
+// A LibtorrentEngine on loopback with a fake store and temp directories,
+// recording every completion callback.
+class EngineFixture : public ::testing::Test {
+ protected:
+  void TearDown() override { engine_.reset(); }
+
+  std::filesystem::path downloads() const { return dir_.path() / "downloads"; }
+  std::filesystem::path resume_dir() const { return dir_.path() / "resume"; }
+
+  void start_engine() {
+    EngineCallbacks callbacks;
+    callbacks.on_completed = [this](const TorrentStatus& status) {
+      std::lock_guard lock(completed_mutex_);
+      completed_.push_back(status);
+    };
+    engine_ = std::make_unique<LibtorrentEngine>(store_, callbacks);
+    engine_->start(loopback_options(downloads(), resume_dir()));
+  }
+
+  void stop_engine() {
+    engine_->stop();
+    engine_.reset();
+  }
+
+  std::vector<TorrentStatus> completed() {
+    std::lock_guard lock(completed_mutex_);
+    return completed_;
+  }
+
+  std::optional<TorrentStatus> status(const std::string& id) { return engine_->find(id); }
+
+  bool wait_for_state(const std::string& id, TorrentState state) {
+    return wait_until([&] {
+      const std::optional<TorrentStatus> current = engine_->find(id);
+      return current && current->state == state;
+    });
+  }
+
+  // Waits until the torrent has every selected byte, asking `seeder` to
+  // connect to the engine meanwhile (the engine has no tracker to find it).
+  bool wait_for_download(const std::string& id, Seeder& seeder, const lt::torrent_handle& seeding) {
+    auto last_connect = std::chrono::steady_clock::now() - std::chrono::hours(1);
+    return wait_until([&] {
+      if (std::chrono::steady_clock::now() - last_connect > std::chrono::seconds(1)) {
+        seeder.connect(seeding, engine_->listen_port());
+        last_connect = std::chrono::steady_clock::now();
+      }
+      const std::optional<TorrentStatus> current = engine_->find(id);
+      return current && current->bytes_total > 0 &&
+             current->bytes_downloaded == current->bytes_total &&
+             (current->state == TorrentState::seeding || current->state == TorrentState::completed);
+    });
+  }
+
+  AddTorrentRequest metainfo_request(const std::string& metainfo) {
+    AddTorrentRequest request;
+    request.metainfo = metainfo;
+    return request;
+  }
+
+  AddTorrentRequest magnet_request(const std::string& magnet) {
+    AddTorrentRequest request;
+    request.magnet = magnet;
+    return request;
+  }
+
+  TempDir dir_;
+  FakeStore store_;
+  std::mutex completed_mutex_;
+  std::vector<TorrentStatus> completed_;
+  // Declared last so it stops before the members its callbacks use go away.
+  std::unique_ptr<LibtorrentEngine> engine_;
+};
+
+}  // namespace revaer::testing
