@@ -268,8 +268,9 @@ void LibtorrentEngine::record_completion(const std::string& id, const lt::torren
       apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
       if (entry.completion_reported) return;
       entry.completion_reported = true;
-      entry.status.completed_at_ms = now_ms;
-      entry.record.completed_at_ms = now_ms;
+      const std::int64_t completed_at = entry.record.completed_at_ms.value_or(now_ms);
+      entry.status.completed_at_ms = completed_at;
+      entry.record.completed_at_ms = completed_at;
       record = entry.record;
       completed = entry.status;
       completed->files = entry.files;

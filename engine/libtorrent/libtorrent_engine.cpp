@@ -89,7 +89,12 @@ CatalogEntry make_entry(const TorrentRecord& record, const lt::add_torrent_param
     // Until the first status update: every file, pad files excluded.
     for (const FileStatus& file : entry.files) status.bytes_total += file.size_bytes;
   }
-  entry.completion_reported = record.completed_at_ms.has_value();
+  if (record.library_path) {
+    status.fsops.state = "completed";
+  }
+  // A torrent that completed but never reached the library (the daemon
+  // stopped in between) reports completion again, so post-processing runs.
+  entry.completion_reported = record.completed_at_ms.has_value() && record.library_path;
   return entry;
 }
 

@@ -25,12 +25,17 @@ class EngineRestart : public EngineFixture {
   std::filesystem::path seed_dir() const { return dir_.path() / "seed"; }
 
   // Downloads the sample payload, then stops the engine and the seeder.
-  std::string download_then_stop_all() {
+  // Downloads the payload, records it as post-processed into `library_path`
+  // unless that is empty, and stops the engine and the seeder.
+  std::string download_then_stop_all(const std::string& library_path = "/library/payload") {
     const lt::torrent_handle seeding = seeder_->seed(metainfo_, seed_dir());
     const Result<std::string> added = engine_->add(metainfo_request(metainfo_));
     EXPECT_TRUE(added.ok());
     EXPECT_TRUE(wait_for_download(added.value(), *seeder_, seeding));
     EXPECT_TRUE(wait_until([&] { return completed().size() == 1; }));
+    if (!library_path.empty()) {
+      engine_->set_fsops_status(added.value(), FsopsStatus{"completed", {}, {}}, library_path);
+    }
     stop_engine();
     seeder_.reset();
     return added.value();
@@ -77,6 +82,16 @@ TEST_F(EngineRestart, CompleteTorrentStaysComplete) {
   EXPECT_EQ(restored->files.size(), payload_.size());
   std::this_thread::sleep_for(std::chrono::seconds(1));
   EXPECT_EQ(completed().size(), 1u) << "completion reported again";
+}
+
+TEST_F(EngineRestart, CompletionWithoutLibraryIsReportedAgain) {
+  const std::string id = download_then_stop_all("");
+  const std::optional<std::int64_t> completed_at = store_.record(id)->completed_at_ms;
+
+  start_engine();
+  ASSERT_TRUE(wait_until([&] { return completed().size() == 2; }));
+  EXPECT_EQ(completed().back().id, id);
+  EXPECT_EQ(store_.record(id)->completed_at_ms, completed_at);
 }
 
 TEST_F(EngineRestart, MissingResumeFileReaddsFromSource) {
