@@ -79,8 +79,6 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
       case lt::add_torrent_alert::alert_type:
         on_torrent_added(*lt::alert_cast<lt::add_torrent_alert>(alert));
         break;
-      case lt::torrent_checked_alert::alert_type:
-        on_torrent_checked(*lt::alert_cast<lt::torrent_checked_alert>(alert));
         break;
       case lt::metadata_received_alert::alert_type:
         on_metadata_received(*lt::alert_cast<lt::metadata_received_alert>(alert));
@@ -205,26 +203,6 @@ void LibtorrentEngine::on_torrent_added(const lt::add_torrent_alert& alert) {
     alert.handle.set_flags(lt::torrent_flags::auto_managed);
     alert.handle.resume();
   }
-}
-
-void LibtorrentEngine::on_torrent_checked(const lt::torrent_checked_alert& alert) {
-  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
-  if (!id) return;
-
-  bool recheck = false;
-  catalog_->update(*id, [&](CatalogEntry& entry) {
-    recheck = entry.recheck_pending;
-    entry.recheck_pending = false;
-  });
-  if (!recheck) return;
-
-  // Pieces written after the last resume save are on disk but missing from
-  // the resume data; a full check finds them instead of downloading again.
-  spdlog::info(
-      "rechecking torrent {} because the previous run did not stop "
-      "cleanly",
-      *id);
-  alert.handle.force_recheck();
 }
 
 void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& alert) {

@@ -281,9 +281,20 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
   if (params->save_path.empty()) params->save_path = record.download_dir;
   params->flags |= lt::torrent_flags::update_subscribe | lt::torrent_flags::duplicate_is_error;
 
+  if (unclean_stop && from_resume_data && !record.completed_at_ms) {
+    // Pieces written after the last resume save are on disk but missing from
+    // the resume data. Without piece state, libtorrent checks the files that
+    // exist before it connects to any peer, so it finds those pieces instead
+    // of downloading them again.
+    spdlog::info("torrent {} will be checked: the previous run did not stop cleanly",
+                 record.id);
+    params->have_pieces.clear();
+    params->verified_pieces.clear();
+    params->unfinished_pieces.clear();
+  }
+
   CatalogEntry entry = make_entry(record, *params);
   entry.name_fixed = !record.name.empty() && record.name != record.info_hash;
-  entry.recheck_pending = unclean_stop && from_resume_data && !record.completed_at_ms;
   if (auto existing = catalog_->insert(std::move(entry))) {
     spdlog::error(
         "could not load torrent {}: torrent {} has the same "

@@ -89,7 +89,6 @@ class LibtorrentEngine final : public Engine {
   void dispatch_alert(lt::alert* alert);
   void on_state_update(const lt::state_update_alert& alert);
   void on_torrent_added(const lt::add_torrent_alert& alert);
-  void on_torrent_checked(const lt::torrent_checked_alert& alert);
   void on_metadata_received(const lt::metadata_received_alert& alert);
   void on_torrent_finished(const lt::torrent_finished_alert& alert);
   // Stamps completed_at, persists it and calls on_completed, once per

@@ -33,9 +33,6 @@ struct CatalogEntry {
   // on_completed already ran for this torrent, or it was complete when
   // loaded.
   bool completion_reported = false;
-  // The previous run did not stop cleanly: recheck the files once the
-  // torrent has checked its resume data.
-  bool recheck_pending = false;
   // pause() or resume() arrived before the session had added the torrent.
   std::optional<bool> pending_pause;
 };
