@@ -2,10 +2,18 @@
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it
 
+#include <cerrno>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <stdexcept>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -33,10 +41,44 @@ constexpr int kHttpThreads = 2;
 
 fs::path prepare_data_dir(const std::string& data_dir) {
   const fs::path path = fs::absolute(data_dir);
-  fs::create_directories(path);
-  fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace);
-  fs::remove(path / "listen.addr");
+  if (fs::create_directories(path)) {
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace);
+  }
   return path;
+}
+
+// Holds an exclusive lock on DATA_DIR/revaerd.lock for the life of the
+// process, so two daemons never share one database and resume folder.
+// Throws std::runtime_error when another process holds it.
+int lock_data_dir(const fs::path& data_dir) {
+  const fs::path lock_path = data_dir / "revaerd.lock";
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "could not open '" + lock_path.string() + "'");
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error("data dir '" + data_dir.string() +
+                             "' is in use by another revaerd");
+  }
+  return fd;
+}
+
+// The payload is the first component of the torrent's file paths, which
+// libtorrent sanitised, so a client-chosen name cannot point elsewhere.
+std::optional<FsopsJob> fsops_job_for(const TorrentStatus& torrent) {
+  if (torrent.files.empty()) {
+    spdlog::error("fsops: torrent {} completed without a file list", torrent.id);
+    return std::nullopt;
+  }
+  const fs::path first = fs::path(torrent.files.front().path).lexically_normal();
+  const fs::path root = *first.begin();
+  if (first.is_absolute() || root.empty() || root == "." || root == "..") {
+    spdlog::error("fsops: torrent {} has an unsafe file path", torrent.id);
+    return std::nullopt;
+  }
+  return FsopsJob{torrent.id, fs::path(torrent.download_dir) / root};
 }
 
 tcp::endpoint resolve_listen_endpoint(asio::io_context& io,
@@ -71,6 +113,8 @@ void log_start(const fs::path& data_dir) {
 int run_daemon(const DaemonOptions& options) {
   configure_logging(options.log_level.value_or("info"), "text");
   const fs::path data_dir = prepare_data_dir(options.data_dir);
+  const int lock_fd = lock_data_dir(data_dir);
+  fs::remove(data_dir / "listen.addr");
   log_start(data_dir);
 
   auto store = SqliteStore::open((data_dir / "revaer.db").string());
@@ -90,8 +134,9 @@ int run_daemon(const DaemonOptions& options) {
   EngineCallbacks callbacks;
   callbacks.on_completed = [&fsops](const TorrentStatus& torrent) {
     if (fsops && !torrent.library_path) {
-      fsops->submit(FsopsJob{torrent.id, fs::path(torrent.download_dir) /
-                                             torrent.name});
+      if (auto job = fsops_job_for(torrent)) {
+        fsops->submit(std::move(*job));
+      }
     }
   };
   LibtorrentEngine engine(*store, callbacks);
@@ -140,6 +185,7 @@ int run_daemon(const DaemonOptions& options) {
   engine.stop();
   fsops->stop();
   fs::remove(data_dir / "listen.addr");
+  ::close(lock_fd);
   spdlog::info("revaerd stopped");
   return 0;
 }

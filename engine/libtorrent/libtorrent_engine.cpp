@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <stdexcept>
@@ -41,7 +42,36 @@ Problem duplicate_torrent(const std::string& existing_id, const std::string& det
   return problem;
 }
 
+bool has_control_character(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+}
+
+bool has_dot_dot_component(const std::filesystem::path& path) {
+  return std::any_of(path.begin(), path.end(),
+                     [](const std::filesystem::path& part) { return part == ".."; });
+}
+
+// Replaces control characters, which would let a name forge log lines.
+std::string printable_name(std::string name) {
+  for (char& c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
+  return name;
+}
+
 std::optional<Problem> validate_request(const AddTorrentRequest& request) {
+  if (request.name && (request.name->empty() || has_control_character(*request.name))) {
+    return Problem::unprocessable("invalid torrent name",
+                                  {{"/name", "must be non-empty text without control characters"}});
+  }
+  if (request.download_dir && (has_control_character(*request.download_dir) ||
+                               has_dot_dot_component(*request.download_dir))) {
+    return Problem::unprocessable(
+        "invalid download_dir",
+        {{"/download_dir", "must be an absolute path without .. or control characters"}});
+  }
   if (request.id && !is_uuid(*request.id)) {
     return Problem::unprocessable(
         "invalid torrent id '" + *request.id + "'",
@@ -103,7 +133,7 @@ TorrentRecord make_record(const AddTorrentRequest& request, const lt::add_torren
   TorrentRecord record;
   record.id = std::move(id);
   record.info_hash = primary_info_hash_hex(params.info_hashes);
-  record.name = request.name.value_or(torrent_name(params));
+  record.name = printable_name(request.name.value_or(torrent_name(params)));
   if (record.name.empty()) record.name = record.info_hash;
   record.source_is_magnet = request.magnet.has_value();
   record.source = record.source_is_magnet ? *request.magnet : *request.metainfo;

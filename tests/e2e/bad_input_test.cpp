@@ -2,6 +2,8 @@
 // Problem+JSON response, that nothing is added, and that the daemon keeps
 // serving and restarts cleanly. Also checks the duplicate-add conflict.
 
+#include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include <gtest/gtest.h>
@@ -145,6 +147,40 @@ TEST(BadInput, DuplicateConflict) {
   json torrents = list_torrents(daemon);
   ASSERT_EQ(torrents.size(), 1u) << torrents.dump(2);
   EXPECT_EQ(torrents[0].value("id", ""), id);
+}
+
+TEST(BadInput, NameCannotPickLibrarySource) {
+  TempDir dir("revaer-e2e-hostile-name");
+  std::string metainfo = make_sample_torrent(dir);
+  std::filesystem::create_directories(dir / "secret");
+  write_file_bytes(dir / "secret" / "key.pem", "private");
+  RevaerDaemon daemon(dir / "revaer", dir / "logs");
+  daemon.complete_setup(loopback_changeset());
+
+  // The payload is already in download_dir, so the torrent completes after
+  // its check. The display name points at another folder.
+  std::string body = json{{"metainfo", base64_encode(metainfo)},
+                          {"name", (dir / "secret").string()},
+                          {"download_dir", (dir / "content").string()}}
+                         .dump();
+  client::HttpResponse added = daemon.send("POST", "/v1/torrents", body);
+  ASSERT_EQ(added.status, 202) << added.body;
+  std::string id = json::parse(added.body).at("id");
+
+  json detail;
+  bool done = wait_until(
+      [&] {
+        detail = daemon.cli().run_ok({"status", id});
+        return detail.at("fsops").value("state", "") == "completed";
+      },
+      std::chrono::seconds(60));
+  ASSERT_TRUE(done) << detail.dump(2) << daemon.log_tail();
+
+  const std::filesystem::path library = daemon.data_dir() / "library";
+  EXPECT_EQ(detail.value("library_path", ""), (library / "Sample").string());
+  EXPECT_TRUE(std::filesystem::is_directory(library / "Sample"));
+  EXPECT_FALSE(std::filesystem::exists(library / "secret"));
+  EXPECT_EQ(detail.value("name", ""), (dir / "secret").string());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include <filesystem>
+#include <optional>
 #include <string>
+
 
 #include <gtest/gtest.h>
 
@@ -116,6 +118,32 @@ TEST_F(EngineAdd, InvalidOptionsAre422) {
 
   AddTorrentRequest neither;
   EXPECT_EQ(engine_->add(neither).problem().status, 422);
+  EXPECT_EQ(store_.size(), 0u);
+}
+
+TEST_F(EngineAdd, UnsafeNameAndDirAre422) {
+  struct Case {
+    std::optional<std::string> name;
+    std::optional<std::string> download_dir;
+    std::string pointer;
+  };
+  const Case cases[] = {
+      {"line\n2026-12-04T00:00:00.000Z info forged", std::nullopt, "/name"},
+      {std::string("nul\0byte", 8), std::nullopt, "/name"},
+      {"", std::nullopt, "/name"},
+      {std::nullopt, "/tmp/x/../../etc", "/download_dir"},
+      {std::nullopt, std::string("/tmp/a\0b", 8), "/download_dir"},
+  };
+  for (const Case& c : cases) {
+    AddTorrentRequest request = metainfo_request(metainfo_);
+    request.name = c.name;
+    request.download_dir = c.download_dir;
+    const Result<std::string> result = engine_->add(request);
+    ASSERT_FALSE(result.ok()) << c.pointer;
+    EXPECT_EQ(result.problem().status, 422);
+    ASSERT_EQ(result.problem().invalid_params.size(), 1u);
+    EXPECT_EQ(result.problem().invalid_params[0].pointer, c.pointer);
+  }
   EXPECT_EQ(store_.size(), 0u);
 }
 
