@@ -8,6 +8,8 @@
 
 namespace revaer {
 
+class EventStreams;
+
 // The daemon's components that HTTP handlers use. The referenced objects
 // must outlive the HttpServer and every coroutine it started.
 struct ApiContext {
@@ -19,6 +21,10 @@ struct ApiContext {
   // committed. The daemon starts the engine here, so it must not block for
   // long. Exceptions it throws are logged and do not change the response.
   std::function<void()> on_setup_completed;
+
+  // The event bus and stream tickets of the SSE routes, which answer 503
+  // while it is null.
+  EventStreams* events = nullptr;
 };
 
 }  // namespace revaer

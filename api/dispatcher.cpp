@@ -1,5 +1,6 @@
 #include "api/dispatcher.hpp"
 
+#include <algorithm>
 #include <exception>
 
 #include <boost/beast/http/field.hpp>
@@ -8,6 +9,8 @@
 #include "api/cidr.hpp"
 #include "api/http_util.hpp"
 #include "api/routes.hpp"
+#include "api/sse_service.hpp"
+#include "api/sse_stream.hpp"
 
 namespace revaer {
 namespace {
@@ -16,9 +19,11 @@ using nlohmann::json;
 
 std::vector<Route> all_routes() {
   std::vector<Route> routes = system_routes();
-  std::vector<Route> torrents = torrent_routes();
-  routes.insert(routes.end(), std::make_move_iterator(torrents.begin()),
-                std::make_move_iterator(torrents.end()));
+  for (auto table : {torrent_routes, event_routes}) {
+    std::vector<Route> more = table();
+    routes.insert(routes.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  }
   return routes;
 }
 
@@ -116,11 +121,47 @@ Status authorize(const Route& route, RequestContext& context) {
   return Done{};
 }
 
-HttpResponse render_reply(Reply& reply, const std::string& request_id) {
+// Admits a request to an Access::stream route by its single-use ticket.
+// Sets context.actor.
+Status redeem_ticket(const Route& route, RequestContext& context,
+                     std::string_view ticket) {
+  std::optional<TicketHolder> holder;
+  if (context.api.events != nullptr) {
+    holder = context.api.events->redeem_ticket(ticket);
+  }
+  if (!holder) {
+    return Problem::unauthorized(
+        "The stream ticket is unknown, used or expired; request a new one "
+        "with POST /v1/events/ticket.");
+  }
+
+  // The key may have been disabled or deleted since the ticket was issued.
+  const auto& keys = context.snapshot->api_keys;
+  bool key_valid = holder->actor == "local" ||
+                   std::any_of(keys.begin(), keys.end(), [&](const auto& key) {
+                     return key.key_id == holder->actor && key.enabled;
+                   });
+  if (!key_valid) {
+    return Problem::unauthorized("The API key of the stream ticket is gone.");
+  }
+  if (!scope_allows(holder->scope, route.permission)) {
+    return Problem::forbidden("The ticket's scope '" + holder->scope +
+                              "' does not allow this request.");
+  }
+  context.actor = holder->actor;
+  return Done{};
+}
+
+HttpResponse render_reply(Reply& reply, RequestContext& context,
+                          std::shared_ptr<SseStream>* stream) {
   HttpResponse response =
-      make_json_response(reply.status, reply.body, request_id);
+      make_json_response(reply.status, reply.body, context.request_id);
   for (auto& [name, value] : reply.headers) {
     response.set(name, value);
+  }
+  if (context.stream && stream != nullptr) {
+    make_stream_header(response);
+    *stream = std::move(context.stream);
   }
   return response;
 }
@@ -136,9 +177,10 @@ const Route* Dispatcher::find_route(http::verb method,
 
 HttpResponse Dispatcher::handle(const HttpRequest& request,
                                 const boost::asio::ip::address& client,
-                                const std::string& request_id) const {
+                                const std::string& request_id,
+                                std::shared_ptr<SseStream>* stream) const {
   try {
-    return route_request(request, client, request_id);
+    return route_request(request, client, request_id, stream);
   } catch (const StoreError& error) {
     spdlog::error("request {}: could not handle {} {}: {}", request_id,
                   request.method_string(), split_target(request.target()).first,
@@ -155,9 +197,9 @@ HttpResponse Dispatcher::handle(const HttpRequest& request,
   }
 }
 
-HttpResponse Dispatcher::route_request(const HttpRequest& request,
-                                       const boost::asio::ip::address& client,
-                                       const std::string& request_id) const {
+HttpResponse Dispatcher::route_request(
+    const HttpRequest& request, const boost::asio::ip::address& client,
+    const std::string& request_id, std::shared_ptr<SseStream>* stream) const {
   auto [path, query_text] = split_target(request.target());
   auto query = parse_query(query_text);
   if (path.empty() || path.front() != '/' || !query) {
@@ -181,17 +223,22 @@ HttpResponse Dispatcher::route_request(const HttpRequest& request,
   RequestContext context{request,           api_,
                          request_id,        client,
                          api_.config.snapshot(), std::move(match.path_params),
-                         std::move(*query), {}};
-  return call_handler(*match.route, context);
+                         std::move(*query), {}, {}};
+  return call_handler(*match.route, context, stream);
 }
 
-HttpResponse Dispatcher::call_handler(const Route& route,
-                                      RequestContext& context) const {
-  if (route.access == Access::key) {
+HttpResponse Dispatcher::call_handler(
+    const Route& route, RequestContext& context,
+    std::shared_ptr<SseStream>* stream) const {
+  if (route.access == Access::key || route.access == Access::stream) {
     if (!context.snapshot->is_active()) {
       return make_problem_response(setup_incomplete(), context.request_id);
     }
-    Status admitted = authorize(route, context);
+    auto ticket = context.query.find("ticket");
+    Status admitted = route.access == Access::stream &&
+                              ticket != context.query.end()
+                          ? redeem_ticket(route, context, ticket->second)
+                          : authorize(route, context);
     if (!admitted) {
       HttpResponse response =
           make_problem_response(admitted.problem(), context.request_id);
@@ -212,7 +259,7 @@ HttpResponse Dispatcher::call_handler(const Route& route,
   if (!reply) {
     return make_problem_response(reply.problem(), context.request_id);
   }
-  return render_reply(reply.value(), context.request_id);
+  return render_reply(reply.value(), context, stream);
 }
 
 }  // namespace revaer

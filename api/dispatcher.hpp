@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,16 +26,22 @@ class Dispatcher {
 
   // Returns a response that carries `request_id`, with errors as
   // Problem+JSON. A std::exception from a handler becomes a 500 problem
-  // (503 for StoreError) and is logged.
+  // (503 for StoreError) and is logged. When the handler opened an event
+  // stream, the response is the stream's header and `*stream` receives
+  // the stream for the connection to run; `stream` may be null for
+  // callers that never route to streams.
   HttpResponse handle(const HttpRequest& request,
                       const boost::asio::ip::address& client,
-                      const std::string& request_id) const;
+                      const std::string& request_id,
+                      std::shared_ptr<SseStream>* stream = nullptr) const;
 
  private:
   HttpResponse route_request(const HttpRequest& request,
                              const boost::asio::ip::address& client,
-                             const std::string& request_id) const;
-  HttpResponse call_handler(const Route& route, RequestContext& context) const;
+                             const std::string& request_id,
+                             std::shared_ptr<SseStream>* stream) const;
+  HttpResponse call_handler(const Route& route, RequestContext& context,
+                            std::shared_ptr<SseStream>* stream) const;
 
   ApiContext& api_;
   Router router_;

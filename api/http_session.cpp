@@ -18,6 +18,7 @@
 
 #include "api/http_util.hpp"
 #include "api/server_state.hpp"
+#include "api/sse_stream.hpp"
 
 namespace revaer {
 namespace {
@@ -139,8 +140,14 @@ class Session {
     }
 
     HttpRequest request = parser->release();
-    HttpResponse response =
-        state_->dispatcher().handle(request, client_, request_id);
+    std::shared_ptr<SseStream> event_stream;
+    HttpResponse response = state_->dispatcher().handle(
+        request, client_, request_id, &event_stream);
+    if (event_stream) {
+      log_request(request, response.result_int(), request_id, started);
+      co_await event_stream->run(connection_, std::move(response), limits_);
+      co_return false;
+    }
     bool keep_alive = request.keep_alive() && !connection_->stopping;
     response.keep_alive(keep_alive);
 

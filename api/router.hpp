@@ -31,12 +31,17 @@ enum class Access {
   open,   // anyone, in every mode
   setup,  // anyone, in every mode, because the handler does its own checks
   key,    // active mode only, with an API key (or auth_mode "none" locally)
+  // As `key`, but a single-use `ticket` query parameter from
+  // POST /v1/events/ticket may stand in for the key, for browsers.
+  stream,
 };
 
 // What a key's scope must allow for a route guarded by Access::key.
 // "admin" keys may do everything, "read_only" keys only read, and
 // "add_only" keys may read and add torrents.
 enum class Permission { read, add, admin };
+
+class SseStream;
 
 // Everything a handler learns about one request. Valid for the duration of
 // the handler call.
@@ -49,6 +54,9 @@ struct RequestContext {
   std::map<std::string, std::string, std::less<>> path_params;
   std::multimap<std::string, std::string, std::less<>> query;
   std::string actor;  // the key id, or "local" under auth_mode "none"
+  // Set by a handler that answers with an event stream; the Reply it
+  // returns then only contributes headers.
+  std::shared_ptr<SseStream> stream;
 };
 
 // A successful handler result, rendered as application/json.

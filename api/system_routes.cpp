@@ -1,6 +1,8 @@
 #include "api/routes.hpp"
 
+#include <charconv>
 #include <exception>
+#include <optional>
 
 #include <spdlog/spdlog.h>
 
@@ -16,9 +18,50 @@ using nlohmann::json;
 
 Result<Reply> get_health(RequestContext& context) {
   if (!context.api.store.ping()) {
-    return Problem::unavailable("The database is not reachable.");
+    Problem problem = Problem::unavailable("The database is not reachable.");
+    problem.extensions = {{"degraded", {"database"}}};
+    return problem;
   }
   return Reply{http::status::ok, {{"status", "ok"}}, {}};
+}
+
+// The entity tag of a configuration snapshot: its revision, quoted.
+std::string revision_etag(std::int64_t revision) {
+  return "\"" + std::to_string(revision) + "\"";
+}
+
+// Reads If-Match as one revision: 12, "12" or W/"12". Returns nullopt for
+// an absent header or "*", which match any revision.
+Result<std::optional<std::int64_t>> parse_if_match(const HttpRequest& request) {
+  const auto header = request.find(http::field::if_match);
+  if (header == request.end()) {
+    return std::optional<std::int64_t>();
+  }
+  std::string_view value = header->value();
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+    value.remove_prefix(1);
+  }
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+    value.remove_suffix(1);
+  }
+  if (value == "*") {
+    return std::optional<std::int64_t>();
+  }
+  if (value.substr(0, 2) == "W/") {
+    value.remove_prefix(2);
+  }
+  if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
+    value = value.substr(1, value.size() - 2);
+  }
+  std::int64_t revision = 0;
+  const auto [end, error] =
+      std::from_chars(value.data(), value.data() + value.size(), revision);
+  if (value.empty() || error != std::errc() ||
+      end != value.data() + value.size() || revision < 0) {
+    return Problem::bad_request(
+        "If-Match must be one configuration revision, such as \"12\".");
+  }
+  return std::optional<std::int64_t>(revision);
 }
 
 Result<Reply> get_well_known(RequestContext& context) {
@@ -133,21 +176,32 @@ Result<Reply> post_setup_complete(RequestContext& context) {
 }
 
 Result<Reply> get_config(RequestContext& context) {
-  return Reply{http::status::ok, context.snapshot->to_public_json(), {}};
+  return Reply{http::status::ok, context.snapshot->to_public_json(),
+               {{"etag", revision_etag(context.snapshot->revision)}}};
 }
 
+// Commits a changeset with an optional If-Match revision. A stale revision
+// returns 412 and changes nothing; a database outage throws StoreError,
+// which the dispatcher turns into 503.
 Result<Reply> patch_config(RequestContext& context) {
+  Result<std::optional<std::int64_t>> expected = parse_if_match(context.request);
+  if (!expected) {
+    return expected.problem();
+  }
   Result<json> changeset = parse_json_body(context.request.body(), std::nullopt);
   if (!changeset) {
     return changeset.problem();
   }
 
-  Result<json> snapshot =
-      context.api.config.apply_changeset(changeset.value(), context.actor);
+  Result<json> snapshot = context.api.config.apply_changeset(
+      changeset.value(), context.actor, expected.value());
   if (!snapshot) {
     return snapshot.problem();
   }
-  return Reply{http::status::ok, std::move(snapshot.value()), {}};
+  std::string etag =
+      revision_etag(snapshot.value().at("revision").get<std::int64_t>());
+  return Reply{http::status::ok, std::move(snapshot.value()),
+               {{"etag", std::move(etag)}}};
 }
 
 }  // namespace

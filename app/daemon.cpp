@@ -8,6 +8,8 @@
 #include <optional>
 #include <stdexcept>
 #include <system_error>
+#include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -21,14 +23,22 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_server.hpp"
+#include "api/sse_service.hpp"
 #include "app/engine_options.hpp"
 #include "config/config_service.hpp"
+#include "config/config_watcher.hpp"
 #include "core/atomic_file.hpp"
 #include "core/version.hpp"
 #include "engine/libtorrent/libtorrent_engine.hpp"
+#include "events/event_bus.hpp"
+#include "fsops/fsops_events.hpp"
 #include "fsops/fsops_worker.hpp"
+#include "store/postgres/database_url.hpp"
+#include "store/postgres/postgres_listener.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "telemetry/logging.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace revaer {
 namespace {
@@ -103,6 +113,43 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
   return host + ":" + std::to_string(endpoint.port());
 }
 
+// Opens the store that DATABASE_URL selects. Throws StoreError naming the
+// URL, with its password masked, when the database cannot be used.
+std::unique_ptr<Store> open_store(const DaemonOptions& options,
+                                  const fs::path& data_dir) {
+  if (!options.database_url) {
+    return SqliteStore::open((data_dir / "revaer.db").string());
+  }
+  if (!is_postgres_url(*options.database_url)) {
+    throw std::invalid_argument(
+        "DATABASE_URL must start with postgres:// or postgresql://, got '" +
+        mask_database_url(*options.database_url) + "'");
+  }
+  return PostgresStore::open(*options.database_url);
+}
+
+std::unique_ptr<ChangeListener> open_listener(const DaemonOptions& options) {
+  if (!options.database_url) {
+    return nullptr;  // one daemon per SQLite file: nothing to listen for
+  }
+  return std::make_unique<PostgresChangeListener>(*options.database_url);
+}
+
+// Applies the telemetry level of each new snapshot, unless --log-level
+// fixed it for this run. The format is read at start only: replacing the
+// logger while other threads log through it would not be safe.
+ConfigConsumer log_level_consumer(const DaemonOptions& options) {
+  return [fixed = options.log_level.has_value()](const ConfigSnapshot& snapshot) {
+    if (fixed) {
+      return;
+    }
+    const nlohmann::json telemetry =
+        snapshot.app_profile.value("telemetry", nlohmann::json::object());
+    const std::string level = telemetry.value("level", "info");
+    spdlog::default_logger()->set_level(spdlog::level::from_str(level));
+  };
+}
+
 void log_start(const fs::path& data_dir) {
   spdlog::info("revaerd {} ({}) starting with data dir '{}'", build_version(),
                build_commit(), data_dir.string());
@@ -117,7 +164,7 @@ int run_daemon(const DaemonOptions& options) {
   fs::remove(data_dir / "listen.addr");
   log_start(data_dir);
 
-  auto store = SqliteStore::open((data_dir / "revaer.db").string());
+  std::unique_ptr<Store> store = open_store(options, data_dir);
   ConfigService config(*store, ConfigDefaults{(data_dir / "downloads").string(),
                                               (data_dir / "resume").string(),
                                               (data_dir / "library").string()});
@@ -130,6 +177,15 @@ int run_daemon(const DaemonOptions& options) {
                       telemetry.value("format", "text"));
   }
 
+  MetricsRegistry metrics;
+  EventBusOptions bus_options;
+  if (options.event_window) {
+    bus_options.retained_events = *options.event_window;
+  }
+  EventBus events(store_event_ids(*store), &metrics, bus_options);
+  EventStreams event_streams(events);
+  FsopsEvents fsops_events(events);
+
   std::unique_ptr<FsopsWorker> fsops;
   EngineCallbacks callbacks;
   callbacks.on_completed = [&fsops](const TorrentStatus& torrent) {
@@ -139,15 +195,21 @@ int run_daemon(const DaemonOptions& options) {
       }
     }
   };
-  LibtorrentEngine engine(*store, callbacks);
+  LibtorrentEngine engine(*store, callbacks, events);
   fsops = std::make_unique<FsopsWorker>(
       [&config] { return fs_policy_from(*config.snapshot()); },
-      [&engine](const std::string& id, const FsopsStatus& status,
-                const std::optional<std::string>& library_path) {
+      [&engine, &fsops_events](
+          const std::string& id, const FsopsStatus& status,
+          const std::optional<std::string>& library_path) {
         engine.set_fsops_status(id, status, library_path);
+        fsops_events.on_status(id, status, library_path);
       });
 
-  auto start_engine = [&config, &engine] {
+  // Called by the setup handler and by the config watcher, which starts the
+  // engine when another daemon on the same database completed setup.
+  std::mutex engine_start_mutex;
+  auto start_engine = [&config, &engine, &engine_start_mutex] {
+    std::lock_guard lock(engine_start_mutex);
     if (!engine.running()) {
       engine.start(engine_options_from(*config.snapshot()));
     }
@@ -158,8 +220,22 @@ int run_daemon(const DaemonOptions& options) {
     spdlog::info("setup mode: the engine starts once setup completes");
   }
 
+  ConfigWatcher watcher(config, open_listener(options), &metrics, &events);
+  watcher.add_consumer("engine", [&engine, &start_engine](
+                                     const ConfigSnapshot& snapshot) {
+    if (engine.running()) {
+      engine.apply(engine_options_from(snapshot));
+    } else if (snapshot.is_active()) {
+      start_engine();
+    }
+  });
+  watcher.add_consumer("log level", log_level_consumer(options));
+  watcher.start();
+
   asio::io_context io(kHttpThreads);
-  HttpServer server(io, ApiContext{config, engine, *store, start_engine});
+  ApiContext api{config, engine, *store, start_engine};
+  api.events = &event_streams;
+  HttpServer server(io, std::move(api));
   const tcp::endpoint bound =
       server.listen(resolve_listen_endpoint(io, options, *config.snapshot()));
   write_file_atomically(data_dir / "listen.addr", format_endpoint(bound) + "\n");
@@ -182,6 +258,7 @@ int run_daemon(const DaemonOptions& options) {
     thread.join();
   }
 
+  watcher.stop();
   engine.stop();
   fsops->stop();
   fs::remove(data_dir / "listen.addr");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 
@@ -11,6 +12,11 @@ struct DaemonOptions {
   std::string data_dir;
   std::optional<std::string> listen;  // "ADDR:PORT", overrides app_profile
   std::optional<std::string> log_level;
+  // Events kept for Last-Event-ID replay; the bus default when absent.
+  std::optional<std::size_t> event_window;
+  // DATABASE_URL: a postgres:// URL selects PostgreSQL; absent means the
+  // SQLite database in the data directory.
+  std::optional<std::string> database_url;
 };
 
 // Returns the default data directory: $REVAER_DATA_DIR is handled by the

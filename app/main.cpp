@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
                  "trace, debug, info, warn or error (default: the configured "
                  "telemetry level)")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+  app.add_option("--event-window", options.event_window,
+                 "Number of recent events kept for resuming event streams "
+                 "with Last-Event-ID (default 10000)")
+      ->envname("REVAER_EVENT_WINDOW")
+      ->check(CLI::Range(1, 10'000'000));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -30,10 +35,7 @@ int main(int argc, char** argv) {
   }
 
   if (const char* url = std::getenv("DATABASE_URL"); url != nullptr && *url) {
-    // NOTE: only the embedded SQLite store exists so far.
-    std::cerr << "revaerd: DATABASE_URL is set, but this build supports only "
-                 "the embedded SQLite store; unset DATABASE_URL to use it\n";
-    return 2;
+    options.database_url = url;
   }
 
   try {

@@ -9,6 +9,7 @@
 #include "cli/api_session.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
+#include "cli/tail.hpp"
 #include "core/crypto.hpp"
 #include "core/version.hpp"
 
@@ -29,6 +30,7 @@ struct Invocation {
   ActionArgs action;
   ListArgs list;
   std::string status_id;
+  TailArgs tail;
   Command command;
 };
 
@@ -129,6 +131,26 @@ void add_view_commands(CLI::App& app, Invocation& inv) {
   });
 }
 
+void add_tail_command(CLI::App& app, Invocation& inv) {
+  auto* tail = app.add_subcommand(
+      "tail", "Print events as they happen; reconnects and resumes by itself");
+  tail->add_option("--torrent", inv.tail.torrents,
+                   "Only events of these torrent ids (comma-separated or repeated)");
+  tail->add_option("--event", inv.tail.events,
+                   "Only these event kinds, e.g. progress,state_changed");
+  tail->add_option("--state", inv.tail.states,
+                   "Only events that carry one of these torrent states");
+  tail->add_option("--resume-file", inv.tail.resume_file,
+                   "File keeping the last printed event id, read at start and "
+                   "rewritten after each event");
+  tail->add_option("--retry-secs", inv.tail.retry_secs,
+                   "Seconds to wait before reconnecting (default: the daemon's "
+                   "advice, 2)");
+  tail->callback([&inv] {
+    inv.command = [&inv](CommandContext& ctx) { return run_tail(ctx, inv.tail); };
+  });
+}
+
 int run_command(Invocation& inv) {
   const auto request_id = new_uuid();
   try {
@@ -162,6 +184,7 @@ int run_cli(int argc, char** argv) {
   add_setup_commands(app, inv);
   add_torrent_commands(app, inv);
   add_view_commands(app, inv);
+  add_tail_command(app, inv);
 
   try {
     app.parse(argc, argv);

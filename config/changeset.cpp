@@ -129,29 +129,122 @@ bool is_under(const std::string& pointer, const std::string& key) {
           pointer[key.size()] == '/');
 }
 
-void check_immutable(const Json& changeset, const ConfigSnapshot& current,
-                     std::vector<InvalidParam>& problems) {
-  const Json& immutable =
-      current.app_profile.value("immutable_keys", Json::array());
+// Returns the value at `pointer`, or null when there is none.
+Json value_at(const Json& root, const std::string& pointer) {
+  try {
+    const Json::json_pointer path(pointer);
+    return root.contains(path) ? root.at(path) : Json();
+  } catch (const Json::exception&) {
+    return Json();  // not a valid pointer, so it names no value
+  }
+}
+
+void add_once(std::vector<InvalidParam>& problems, const std::string& pointer,
+              const std::string& message) {
+  for (const InvalidParam& problem : problems) {
+    if (problem.pointer == pointer) {
+      return;
+    }
+  }
+  problems.push_back({pointer, message});
+}
+
+std::vector<std::string> immutable_keys(const ConfigSnapshot& current) {
+  std::vector<std::string> keys;
+  for (const Json& key :
+       current.app_profile.value("immutable_keys", Json::array())) {
+    if (key.is_string()) {
+      keys.push_back(key.get<std::string>());
+    }
+  }
+  return keys;
+}
+
+// Rejects every field write that would change a value at or below an
+// immutable key. Writing the value a field already has is allowed, so a
+// client may send back the document it read.
+void check_immutable_fields(const Json& changeset, const ConfigSnapshot& current,
+                            const std::vector<std::string>& keys,
+                            std::vector<InvalidParam>& problems) {
+  const Json before = {{"app_profile", current.app_profile},
+                       {"engine_profile", current.engine_profile},
+                       {"fs_policy", current.fs_policy}};
+  Json after = before;
   for (const std::string_view name : kSettingsDocuments) {
-    const auto section = changeset.find(name);
-    if (section == changeset.end() || !section->is_object()) {
+    if (const auto patch = changeset.find(name); patch != changeset.end()) {
+      merge_document(after[std::string(name)], *patch);
+    }
+  }
+
+  for (const std::string_view name : kSettingsDocuments) {
+    const auto patch = changeset.find(name);
+    if (patch == changeset.end()) {
       continue;
     }
-    for (const auto& [field, value] : section->items()) {
-      const std::string pointer =
+    for (const auto& [field, value] : patch->items()) {
+      const std::string written =
           "/" + std::string(name) + "/" + escape_pointer_token(field);
-      for (const Json& key : immutable) {
-        if (key.is_string() && is_under(pointer, key.get<std::string>())) {
-          problems.push_back({pointer, "is immutable"});
+      for (const std::string& key : keys) {
+        const bool inside = is_under(written, key);
+        const std::string& compared = inside ? written : key;
+        if ((inside || is_under(key, written)) &&
+            value_at(before, compared) != value_at(after, compared)) {
+          add_once(problems, compared, "is immutable");
         }
       }
     }
   }
+}
+
+// Rejects key and secret operations on an immutable list or entry, such
+// as "/api_keys" or "/secrets/proxy_password".
+void check_immutable_operations(const Json& changeset, const std::string& list,
+                                const char* id_field,
+                                const std::vector<std::string>& keys,
+                                std::vector<InvalidParam>& problems) {
+  const auto ops = changeset.find(list);
+  if (ops == changeset.end()) {
+    return;
+  }
+  for (std::size_t i = 0; i < ops->size(); ++i) {
+    const std::string target =
+        "/" + list + "/" +
+        escape_pointer_token((*ops)[i].value(id_field, std::string()));
+    for (const std::string& key : keys) {
+      if (is_under(target, key)) {
+        add_once(problems, "/" + list + "/" + std::to_string(i), "is immutable");
+      }
+    }
+  }
+}
+
+void check_immutable(const Json& changeset, const ConfigSnapshot& current,
+                     std::vector<InvalidParam>& problems) {
+  const std::vector<std::string> keys = immutable_keys(current);
+  check_immutable_fields(changeset, current, keys, problems);
+  check_immutable_operations(changeset, "api_keys", "key_id", keys, problems);
+  check_immutable_operations(changeset, "secrets", "name", keys, problems);
+
   const auto app = changeset.find("app_profile");
-  if (app != changeset.end() && app->is_object() && app->contains("mode")) {
+  if (app != changeset.end() && app->contains("mode") &&
+      (*app)["mode"] != current.app_profile.value("mode", Json())) {
     problems.push_back({"/app_profile/mode", "changes only through setup"});
   }
+}
+
+const Json& current_document(const ConfigSnapshot& current,
+                             std::string_view name) {
+  static const Json kEmpty = Json::object();
+  if (name == "app_profile") {
+    return current.app_profile;
+  }
+  if (name == "engine_profile") {
+    return current.engine_profile;
+  }
+  if (name == "fs_policy") {
+    return current.fs_policy;
+  }
+  return kEmpty;
 }
 
 void write_key_operation(StoreTransaction& tx, const Json& op,
@@ -203,7 +296,8 @@ std::vector<InvalidParam> validate_changeset(const Json& changeset,
     } else if (name == "secrets") {
       validate_list(value, "/secrets", problems, validate_secret_operation);
     } else {
-      validate_document(name, value, problems);
+      validate_document(name, value, current_document(current, name),
+                        problems);
     }
   }
   if (problems.empty()) {
@@ -222,7 +316,7 @@ void write_changeset(StoreTransaction& tx, const Json& changeset,
       continue;
     }
     Json document = tx.document(name).value_or(Json::object());
-    document.merge_patch(*patch);
+    merge_document(document, *patch);
     tx.put_document(name, document);
     sections.emplace_back(name);
   }

@@ -21,6 +21,19 @@ Problem invalid_changeset(std::vector<InvalidParam> params) {
                                 std::move(params));
 }
 
+Problem stale_revision(std::int64_t expected, std::int64_t actual) {
+  Problem problem;
+  problem.status = 412;
+  problem.type = "precondition-failed";
+  problem.title = "Precondition failed";
+  problem.detail = "If-Match names revision " + std::to_string(expected) +
+                   ", but the configuration is at revision " +
+                   std::to_string(actual) +
+                   "; nothing was applied. Read it again and retry.";
+  problem.extensions = {{"revision", actual}};
+  return problem;
+}
+
 }  // namespace
 
 bool ConfigSnapshot::is_active() const {
@@ -47,7 +60,7 @@ ConfigService::ConfigService(Store& store, ConfigDefaults defaults)
     : store_(store), defaults_(std::move(defaults)) {}
 
 void ConfigService::load() {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(commit_mutex_);
   std::shared_ptr<const ConfigSnapshot> loaded;
   store_.transact([&](StoreTransaction& tx) {
     std::vector<std::string> created;
@@ -62,25 +75,73 @@ void ConfigService::load() {
     }
     loaded = read_snapshot(tx);
   });
-  current_ = std::move(loaded);
-  spdlog::info("config: loaded revision {} in {} mode", current_->revision,
-               current_->is_active() ? "active" : "setup");
+  set_current(loaded);
+  spdlog::info("config: loaded revision {} in {} mode", loaded->revision,
+               loaded->is_active() ? "active" : "setup");
 }
 
 std::shared_ptr<const ConfigSnapshot> ConfigService::snapshot() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(snapshot_mutex_);
   return current_;
+}
+
+void ConfigService::set_current(std::shared_ptr<const ConfigSnapshot> next) {
+  std::lock_guard lock(snapshot_mutex_);
+  current_ = std::move(next);
 }
 
 std::shared_ptr<const ConfigSnapshot> ConfigService::read_snapshot(
     StoreTransaction& tx) {
   auto next = std::make_shared<ConfigSnapshot>();
   next->revision = tx.revision();
+  const auto commit = tx.history(next->revision - 1, 1);
+  if (!commit.empty() && commit.front().revision == next->revision) {
+    next->committed_at_ms = commit.front().at_ms;
+  }
   next->app_profile = tx.document("app_profile").value_or(Json::object());
   next->engine_profile = tx.document("engine_profile").value_or(Json::object());
   next->fs_policy = tx.document("fs_policy").value_or(Json::object());
   next->api_keys = tx.api_keys();
   return next;
+}
+
+bool ConfigService::reload() {
+  std::lock_guard lock(commit_mutex_);
+  const std::int64_t known = snapshot()->revision;
+  std::shared_ptr<const ConfigSnapshot> next;
+  store_.transact([&](StoreTransaction& tx) {
+    if (tx.revision() != known) {
+      next = read_snapshot(tx);
+    }
+  });
+  if (!next) {
+    return false;
+  }
+  set_current(next);
+  spdlog::info("config: loaded revision {} from the store (was {})",
+               next->revision, known);
+  return true;
+}
+
+std::vector<HistoryEntry> ConfigService::history(std::int64_t after_revision,
+                                                 std::size_t limit) {
+  std::vector<HistoryEntry> entries;
+  store_.transact([&](StoreTransaction& tx) {
+    entries = tx.history(after_revision, limit);
+  });
+  return entries;
+}
+
+void ConfigService::set_commit_hook(CommitHook hook) {
+  std::lock_guard lock(hook_mutex_);
+  commit_hook_ = std::move(hook);
+}
+
+void ConfigService::call_commit_hook(std::int64_t revision) {
+  std::lock_guard lock(hook_mutex_);
+  if (commit_hook_) {
+    commit_hook_(revision);
+  }
 }
 
 Result<SetupTicket> ConfigService::start_setup(
@@ -92,10 +153,7 @@ Result<SetupTicket> ConfigService::start_setup(
         {{"/ttl_seconds",
           "must be between 1 and " + std::to_string(kMaxSetupTtlSeconds)}});
   }
-  std::lock_guard lock(mutex_);
-  if (current_->is_active()) {
-    return Problem::conflict("setup is already complete");
-  }
+  std::lock_guard lock(commit_mutex_);
   SetupTicket ticket;
   ticket.token = random_hex(kSetupTokenBytes);
   SetupTokenRecord record;
@@ -104,8 +162,18 @@ Result<SetupTicket> ConfigService::start_setup(
   record.issued_at_ms = now_unix_ms();
   record.expires_at_ms = record.issued_at_ms + ttl * 1000;
   ticket.expires_at_ms = record.expires_at_ms;
-  store_.transact(
-      [&](StoreTransaction& tx) { tx.replace_setup_token(record); });
+
+  bool active = false;
+  store_.transact([&](StoreTransaction& tx) {
+    const auto app = tx.document("app_profile").value_or(Json::object());
+    active = app.value("mode", "setup") == "active";
+    if (!active) {
+      tx.replace_setup_token(record);
+    }
+  });
+  if (active) {
+    return Problem::conflict("setup is already complete");
+  }
   spdlog::info("config: setup token issued by '{}', expires in {} s",
                issued_by, ttl);
   return ticket;
@@ -113,20 +181,18 @@ Result<SetupTicket> ConfigService::start_setup(
 
 Result<SetupCompletion> ConfigService::complete_setup(std::string_view token,
                                                       const Json& changeset) {
-  std::lock_guard lock(mutex_);
-  if (current_->is_active()) {
-    return Problem::conflict("setup is already complete");
-  }
-  if (auto problems = validate_changeset(changeset, *current_);
-      !problems.empty()) {
-    return invalid_changeset(std::move(problems));
-  }
-
+  std::lock_guard lock(commit_mutex_);
   std::optional<Problem> rejection;
   std::string credential;
   std::shared_ptr<const ConfigSnapshot> next;
   const std::string digest = sha256_hex(token);
   store_.transact([&](StoreTransaction& tx) {
+    const auto state = read_snapshot(tx);
+    next = state;
+    if (state->is_active()) {
+      rejection = Problem::conflict("setup is already complete");
+      return;
+    }
     const auto record = tx.setup_token(digest);
     const std::int64_t now = now_unix_ms();
     if (!record || now >= record->expires_at_ms) {
@@ -135,6 +201,11 @@ Result<SetupCompletion> ConfigService::complete_setup(std::string_view token,
     }
     if (record->consumed_at_ms) {
       rejection = Problem::conflict("the setup token was already used");
+      return;
+    }
+    if (auto problems = validate_changeset(changeset, *state);
+        !problems.empty()) {
+      rejection = invalid_changeset(std::move(problems));
       return;
     }
     std::vector<std::string> issued;
@@ -149,28 +220,48 @@ Result<SetupCompletion> ConfigService::complete_setup(std::string_view token,
     tx.consume_setup_token(digest, now);
     next = read_snapshot(tx);
   });
+  const std::int64_t previous = snapshot()->revision;
+  set_current(next);
+  if (next->revision != previous) {
+    call_commit_hook(next->revision);
+  }
   if (rejection) {
     return *rejection;
   }
-  current_ = next;
   spdlog::info("config: setup complete at revision {}", next->revision);
   return SetupCompletion{next->to_public_json(), credential};
 }
 
-Result<Json> ConfigService::apply_changeset(const Json& changeset,
-                                            const std::string& actor) {
-  std::lock_guard lock(mutex_);
-  if (auto problems = validate_changeset(changeset, *current_);
-      !problems.empty()) {
-    return invalid_changeset(std::move(problems));
-  }
+Result<Json> ConfigService::apply_changeset(
+    const Json& changeset, const std::string& actor,
+    std::optional<std::int64_t> expected_revision) {
+  std::lock_guard lock(commit_mutex_);
+  std::optional<Problem> rejection;
   std::vector<std::string> issued;
   std::shared_ptr<const ConfigSnapshot> next;
   store_.transact([&](StoreTransaction& tx) {
+    const auto state = read_snapshot(tx);
+    next = state;
+    if (expected_revision && *expected_revision != state->revision) {
+      rejection = stale_revision(*expected_revision, state->revision);
+      return;
+    }
+    if (auto problems = validate_changeset(changeset, *state);
+        !problems.empty()) {
+      rejection = invalid_changeset(std::move(problems));
+      return;
+    }
     write_changeset(tx, changeset, actor, issued);
     next = read_snapshot(tx);
   });
-  current_ = next;
+  const std::int64_t previous = snapshot()->revision;
+  set_current(next);
+  if (next->revision != previous) {
+    call_commit_hook(next->revision);
+  }
+  if (rejection) {
+    return *rejection;
+  }
   spdlog::info("config: revision {} committed by '{}'", next->revision, actor);
   Json body = next->to_public_json();
   if (!issued.empty()) {

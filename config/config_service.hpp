@@ -1,6 +1,8 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +20,9 @@ namespace revaer {
 // One committed configuration, immutable once published.
 struct ConfigSnapshot {
   std::int64_t revision = 0;
+  // When `revision` was committed (Unix ms, the committing daemon's
+  // clock), or 0 when its history row is missing.
+  std::int64_t committed_at_ms = 0;
   nlohmann::json app_profile;
   nlohmann::json engine_profile;
   nlohmann::json fs_policy;
@@ -52,8 +57,19 @@ struct AuthenticatedKey {
   std::string scope;
 };
 
+// Called with the new revision after each commit through this service, and
+// after a rejected one that found a newer revision in the store. Runs on
+// the committing thread while the service still serialises commits, so it
+// must not block or call back into the service.
+using CommitHook = std::function<void(std::int64_t revision)>;
+
 // Owns the settings documents, API keys and setup tokens. Thread-safe:
 // reads return the current immutable snapshot, commits are serialised.
+//
+// Several daemons may share one database. Every commit therefore checks
+// the If-Match revision, validates and writes against the documents read
+// inside its own transaction, not against the possibly older snapshot, and
+// reload() picks up commits made elsewhere.
 class ConfigService {
  public:
   ConfigService(Store& store, ConfigDefaults defaults);
@@ -63,6 +79,19 @@ class ConfigService {
   void load();
 
   std::shared_ptr<const ConfigSnapshot> snapshot() const;
+
+  // Reads the store's revision and, when it differs from the snapshot's,
+  // publishes a new snapshot read from the store. Returns true when the
+  // snapshot changed. Throws StoreError; the snapshot then stays as it was.
+  bool reload();
+
+  // History rows after `after_revision`, oldest first, at most `limit`.
+  // Throws StoreError.
+  std::vector<HistoryEntry> history(std::int64_t after_revision,
+                                    std::size_t limit);
+
+  // Replaces the hook called after each commit (see CommitHook).
+  void set_commit_hook(CommitHook hook);
 
   // Issues a new setup token and invalidates any earlier one. Problems:
   // 409 when setup is already complete, 422 for an invalid ttl.
@@ -77,9 +106,13 @@ class ConfigService {
                                          const nlohmann::json& changeset);
 
   // Validates and commits a changeset; returns the new public snapshot.
-  // Problems: 422 with one invalid_params entry per offending field.
-  Result<nlohmann::json> apply_changeset(const nlohmann::json& changeset,
-                                         const std::string& actor);
+  // With `expected_revision` set, commits only when the store is still at
+  // that revision. Problems: 412 for a stale expected revision, 422 with
+  // one invalid_params entry per offending field. Throws StoreError when
+  // the database fails; nothing is committed then.
+  Result<nlohmann::json> apply_changeset(
+      const nlohmann::json& changeset, const std::string& actor,
+      std::optional<std::int64_t> expected_revision = std::nullopt);
 
   // Checks a "key_id:secret" credential against the enabled keys.
   std::optional<AuthenticatedKey> authenticate(
@@ -87,11 +120,19 @@ class ConfigService {
 
  private:
   std::shared_ptr<const ConfigSnapshot> read_snapshot(StoreTransaction& tx);
+  void call_commit_hook(std::int64_t revision);
+
+  void set_current(std::shared_ptr<const ConfigSnapshot> next);
 
   Store& store_;
   ConfigDefaults defaults_;
-  mutable std::mutex mutex_;  // guards current_ and serialises commits
+  // Serialises commits and reloads. Held across database calls, unlike
+  // snapshot_mutex_, so that readers never wait for the database.
+  std::mutex commit_mutex_;
+  mutable std::mutex snapshot_mutex_;  // guards current_
   std::shared_ptr<const ConfigSnapshot> current_;
+  std::mutex hook_mutex_;  // guards commit_hook_
+  CommitHook commit_hook_;
 };
 
 }  // namespace revaer

@@ -1,8 +1,9 @@
 #include "config/settings_schema.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <functional>
-#include <map>
+#include <limits>
 
 #include <boost/asio/ip/address.hpp>
 
@@ -10,18 +11,41 @@ namespace revaer {
 namespace {
 
 using Json = nlohmann::json;
-// Returns an error message, or an empty string when the value is valid.
-using FieldCheck = std::function<std::string(const Json&)>;
-using FieldTable = std::map<std::string, FieldCheck, std::less<>>;
+using Problems = std::vector<InvalidParam>;
 
-FieldCheck boolean() {
-  return [](const Json& v) {
-    return v.is_boolean() ? "" : std::string("must be a boolean");
+// Checks one value and appends problems at `pointer` or below it.
+using Check =
+    std::function<void(const Json&, const std::string& pointer, Problems&)>;
+// Returns an error message, or an empty string when the value is valid.
+using Rule = std::function<std::string(const Json&)>;
+
+struct Member {
+  std::string name;
+  Check check;
+  bool required = true;  // inside nested objects; document fields always are
+};
+using Schema = std::vector<Member>;
+
+constexpr std::int64_t kMaxRate = std::numeric_limits<std::int32_t>::max();
+constexpr std::size_t kMaxPath = 4096;
+
+Check leaf(Rule rule) {
+  return [rule = std::move(rule)](const Json& v, const std::string& pointer,
+                                  Problems& problems) {
+    if (std::string message = rule(v); !message.empty()) {
+      problems.push_back({pointer, std::move(message)});
+    }
   };
 }
 
-FieldCheck integer(std::int64_t min, std::int64_t max) {
-  return [min, max](const Json& v) -> std::string {
+Check boolean() {
+  return leaf([](const Json& v) {
+    return v.is_boolean() ? "" : std::string("must be a boolean");
+  });
+}
+
+Check integer(std::int64_t min, std::int64_t max) {
+  return leaf([min, max](const Json& v) -> std::string {
     if (!v.is_number_integer()) {
       return "must be an integer";
     }
@@ -31,36 +55,34 @@ FieldCheck integer(std::int64_t min, std::int64_t max) {
              std::to_string(max);
     }
     return "";
-  };
+  });
 }
 
-FieldCheck nullable(FieldCheck check) {
-  return [check](const Json& v) { return v.is_null() ? "" : check(v); };
-}
-
-FieldCheck number_at_least(double min) {
-  return [min](const Json& v) -> std::string {
+Check number_at_least(double min) {
+  return leaf([min](const Json& v) -> std::string {
     if (!v.is_number() || v.get<double>() < min) {
       return "must be a number of at least " + std::to_string(min);
     }
     return "";
-  };
+  });
 }
 
-FieldCheck text(std::size_t max_size = 4096) {
-  return [max_size](const Json& v) -> std::string {
+Check text(std::size_t min_size, std::size_t max_size) {
+  return leaf([min_size, max_size](const Json& v) -> std::string {
     if (!v.is_string()) {
       return "must be a string";
     }
-    if (v.get_ref<const std::string&>().size() > max_size) {
-      return "must be at most " + std::to_string(max_size) + " bytes";
+    const std::size_t size = v.get_ref<const std::string&>().size();
+    if (size < min_size || size > max_size) {
+      return "must be " + std::to_string(min_size) + " to " +
+             std::to_string(max_size) + " bytes long";
     }
     return "";
-  };
+  });
 }
 
-FieldCheck one_of(std::vector<std::string> values) {
-  return [values](const Json& v) -> std::string {
+Check one_of(std::vector<std::string> values) {
+  return leaf([values = std::move(values)](const Json& v) -> std::string {
     if (v.is_string() && std::find(values.begin(), values.end(),
                                    v.get<std::string>()) != values.end()) {
       return "";
@@ -70,44 +92,82 @@ FieldCheck one_of(std::vector<std::string> values) {
       message += " " + value;
     }
     return message;
-  };
+  });
 }
 
-FieldCheck absolute_path() {
-  return [](const Json& v) -> std::string {
+Check absolute_path() {
+  return leaf([](const Json& v) -> std::string {
     if (!v.is_string() || v.get_ref<const std::string&>().empty() ||
-        v.get_ref<const std::string&>().front() != '/') {
-      return "must be an absolute path";
+        v.get_ref<const std::string&>().front() != '/' ||
+        v.get_ref<const std::string&>().size() > kMaxPath) {
+      return "must be an absolute path of at most 4096 bytes";
     }
     return "";
+  });
+}
+
+Check nullable(Check check) {
+  return [check = std::move(check)](const Json& v, const std::string& pointer,
+                                    Problems& problems) {
+    if (!v.is_null()) {
+      check(v, pointer, problems);
+    }
   };
 }
 
-FieldCheck list_of(FieldCheck item, std::size_t max_items = 256) {
-  return [item, max_items](const Json& v) -> std::string {
+Check list_of(Check item, std::size_t max_items = 256) {
+  return [item = std::move(item), max_items](const Json& v,
+                                             const std::string& pointer,
+                                             Problems& problems) {
     if (!v.is_array()) {
-      return "must be an array";
+      problems.push_back({pointer, "must be an array"});
+      return;
     }
     if (v.size() > max_items) {
-      return "must have at most " + std::to_string(max_items) + " entries";
+      problems.push_back({pointer, "must have at most " +
+                                       std::to_string(max_items) + " entries"});
+      return;
     }
-    for (const Json& entry : v) {
-      if (std::string message = item(entry); !message.empty()) {
-        return "each entry " + message;
-      }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      item(v[i], pointer + "/" + std::to_string(i), problems);
     }
-    return "";
   };
 }
 
-FieldCheck object() {
-  return [](const Json& v) {
-    return v.is_object() ? "" : std::string("must be an object");
+void check_members(const Json& v, const Schema& schema,
+                   const std::string& pointer, Problems& problems) {
+  for (const auto& [name, value] : v.items()) {
+    const auto member =
+        std::find_if(schema.begin(), schema.end(),
+                     [&](const Member& m) { return m.name == name; });
+    const std::string child = pointer + "/" + escape_pointer_token(name);
+    if (member == schema.end()) {
+      problems.push_back({child, "unknown field"});
+    } else if (member->required || !value.is_null()) {
+      member->check(value, child, problems);  // null resets an optional one
+    }
+  }
+  for (const Member& member : schema) {
+    if (member.required && !v.contains(member.name)) {
+      problems.push_back({pointer + "/" + escape_pointer_token(member.name),
+                          "is required"});
+    }
+  }
+}
+
+Check object_of(Schema schema) {
+  return [schema = std::move(schema)](const Json& v, const std::string& pointer,
+                                      Problems& problems) {
+    if (!v.is_object()) {
+      problems.push_back({pointer, "must be an object"});
+      return;
+    }
+    check_members(v, schema, pointer, problems);
   };
 }
 
-FieldCheck octal_mode() {
-  return [](const Json& v) -> std::string {
+Check octal_mode() {
+  return leaf([](const Json& v) -> std::string {
     if (v.is_null()) {
       return "";
     }
@@ -117,13 +177,14 @@ FieldCheck octal_mode() {
         v.get_ref<const std::string&>().find_first_not_of("01234567") ==
             std::string::npos;
     return valid ? "" : "must be an octal mode such as \"0644\", or null";
-  };
+  });
 }
 
-FieldCheck cidr() {
-  return [](const Json& v) -> std::string {
+Check cidr() {
+  return leaf([](const Json& v) -> std::string {
+    const std::string invalid = "must be a CIDR such as 192.168.0.0/16";
     if (!v.is_string()) {
-      return "must be a CIDR such as 192.168.0.0/16";
+      return invalid;
     }
     const auto& value = v.get_ref<const std::string&>();
     const auto slash = value.find('/');
@@ -131,7 +192,7 @@ FieldCheck cidr() {
     const auto address =
         boost::asio::ip::make_address(value.substr(0, slash), error);
     if (error) {
-      return "must be a CIDR such as 192.168.0.0/16";
+      return invalid;
     }
     if (slash != std::string::npos) {
       const std::string bits = value.substr(slash + 1);
@@ -144,13 +205,15 @@ FieldCheck cidr() {
       }
     }
     return "";
-  };
+  });
 }
 
-FieldCheck listen_address() {
-  return [](const Json& v) -> std::string {
+Check ip_address() {
+  return leaf([](const Json& v) -> std::string {
+    const std::string invalid =
+        "must be an IP address such as 127.0.0.1 or [::1]";
     if (!v.is_string()) {
-      return "must be an IP address such as 127.0.0.1 or [::1]";
+      return invalid;
     }
     std::string value = v.get<std::string>();
     if (value.size() > 2 && value.front() == '[' && value.back() == ']') {
@@ -158,30 +221,96 @@ FieldCheck listen_address() {
     }
     boost::system::error_code error;
     boost::asio::ip::make_address(value, error);
-    return error ? "must be an IP address such as 127.0.0.1 or [::1]" : "";
-  };
+    return error ? invalid : "";
+  });
 }
 
-const FieldTable& app_profile_fields() {
-  static const FieldTable fields = {
-      {"instance_name", text(64)},
+// A JSON Pointer into one of the changeset's sections.
+Check settings_pointer() {
+  return leaf([](const Json& v) -> std::string {
+    static const char* const kRoots[] = {"/app_profile", "/engine_profile",
+                                         "/fs_policy", "/api_keys",
+                                         "/secrets"};
+    if (v.is_string() && v.get_ref<const std::string&>().size() <= 256) {
+      const auto& pointer = v.get_ref<const std::string&>();
+      for (const std::string_view root : kRoots) {
+        if (pointer.compare(0, root.size(), root) == 0 &&
+            (pointer.size() == root.size() || pointer[root.size()] == '/')) {
+          return "";
+        }
+      }
+    }
+    return "must be a JSON Pointer of at most 256 bytes under /app_profile, "
+           "/engine_profile, /fs_policy, /api_keys or /secrets";
+  });
+}
+
+Check telemetry() {
+  return object_of({
+      {"level", one_of({"trace", "debug", "info", "warn", "error"})},
+      {"format", one_of({"text", "json"})},
+  });
+}
+
+Check label_policy() {
+  return object_of({
+      {"label", text(1, 64)},
+      {"download_dir", nullable(absolute_path()), false},
+      {"max_download_bps", nullable(integer(0, kMaxRate)), false},
+      {"max_upload_bps", nullable(integer(0, kMaxRate)), false},
+  });
+}
+
+Check proxy() {
+  return object_of({
+      {"type", one_of({"socks4", "socks5", "http"})},
+      {"host", text(1, 253)},
+      {"port", integer(1, 65535)},
+      {"proxy_peers", boolean(), false},
+      {"proxy_trackers", boolean(), false},
+  });
+}
+
+Check alt_speed() {
+  return object_of({
+      {"enabled", boolean()},
+      {"download_bps", integer(0, kMaxRate)},
+      {"upload_bps", integer(0, kMaxRate)},
+  });
+}
+
+Check ip_filter() {
+  return object_of({{"blocked", list_of(cidr(), 4096)}});
+}
+
+Check tracker() {
+  return object_of({
+      {"announce_to_all_trackers", boolean(), false},
+      {"announce_to_all_tiers", boolean(), false},
+      {"user_agent", text(1, 256), false},
+  });
+}
+
+const Schema& app_profile_schema() {
+  static const Schema schema = {
+      {"instance_name", text(1, 64)},
       {"mode", one_of({"setup", "active"})},
       {"auth_mode", one_of({"api_key", "none"})},
-      {"bind_addr", listen_address()},
+      {"bind_addr", ip_address()},
       {"http_port", integer(0, 65535)},
       {"local_networks", list_of(cidr())},
-      {"allowed_hosts", list_of(text(253))},
-      {"telemetry", object()},
-      {"label_policies", list_of(object())},
-      {"immutable_keys", list_of(text(256))},
+      {"allowed_hosts", list_of(text(1, 253))},
+      {"telemetry", telemetry()},
+      {"label_policies", list_of(label_policy())},
+      {"immutable_keys", list_of(settings_pointer())},
   };
-  return fields;
+  return schema;
 }
 
-const FieldTable& engine_profile_fields() {
-  static const FieldTable fields = {
+const Schema& engine_profile_schema() {
+  static const Schema schema = {
       {"listen_port", integer(0, 65535)},
-      {"listen_interfaces", list_of(listen_address(), 16)},
+      {"listen_interfaces", list_of(ip_address(), 16)},
       {"ipv6_mode", one_of({"disabled", "enabled"})},
       {"dht", boolean()},
       {"enable_lsd", boolean()},
@@ -191,53 +320,53 @@ const FieldTable& engine_profile_fields() {
       {"enable_outgoing_utp", boolean()},
       {"enable_incoming_utp", boolean()},
       {"encryption", one_of({"prefer", "require", "disable"})},
-      {"proxy", nullable(object())},
+      {"proxy", nullable(proxy())},
       {"max_active", integer(-1, 100000)},
-      {"max_download_bps", integer(0, INT32_MAX)},
-      {"max_upload_bps", integer(0, INT32_MAX)},
-      {"alt_speed", nullable(object())},
+      {"max_download_bps", integer(0, kMaxRate)},
+      {"max_upload_bps", integer(0, kMaxRate)},
+      {"alt_speed", nullable(alt_speed())},
       {"seed_ratio_limit", nullable(number_at_least(0))},
-      {"seed_time_limit", nullable(integer(0, INT32_MAX))},
+      {"seed_time_limit", nullable(integer(0, kMaxRate))},
       {"connections_limit", integer(1, 65535)},
       {"connections_limit_per_torrent", integer(1, 65535)},
       {"sequential_default", boolean()},
       {"download_root", absolute_path()},
       {"resume_dir", absolute_path()},
       {"storage_mode", one_of({"sparse", "allocate"})},
-      {"ip_filter", nullable(object())},
-      {"tracker", nullable(object())},
+      {"ip_filter", nullable(ip_filter())},
+      {"tracker", nullable(tracker())},
   };
-  return fields;
+  return schema;
 }
 
-const FieldTable& fs_policy_fields() {
-  static const FieldTable fields = {
+const Schema& fs_policy_schema() {
+  static const Schema schema = {
       {"library_root", absolute_path()},
       {"extract", boolean()},
       {"par2", one_of({"disabled", "verify", "repair"})},
       {"flatten", boolean()},
       {"move_mode", one_of({"copy", "move", "hardlink"})},
-      {"cleanup_keep", list_of(text(256))},
-      {"cleanup_drop", list_of(text(256))},
+      {"cleanup_keep", list_of(text(1, 256))},
+      {"cleanup_drop", list_of(text(1, 256))},
       {"chmod_file", octal_mode()},
       {"chmod_dir", octal_mode()},
-      {"owner", nullable(text(64))},
-      {"group", nullable(text(64))},
+      {"owner", nullable(text(1, 64))},
+      {"group", nullable(text(1, 64))},
       {"umask", octal_mode()},
       {"allow_paths", list_of(absolute_path())},
   };
-  return fields;
+  return schema;
 }
 
-const FieldTable* fields_of(std::string_view name) {
+const Schema* schema_of(std::string_view name) {
   if (name == "app_profile") {
-    return &app_profile_fields();
+    return &app_profile_schema();
   }
   if (name == "engine_profile") {
-    return &engine_profile_fields();
+    return &engine_profile_schema();
   }
   if (name == "fs_policy") {
-    return &fs_policy_fields();
+    return &fs_policy_schema();
   }
   return nullptr;
 }
@@ -300,6 +429,18 @@ Json default_document(std::string_view name, const ConfigDefaults& defaults) {
           {"allow_paths", Json::array()}};
 }
 
+void merge_document(Json& document, const Json& patch) {
+  for (const auto& [name, value] : patch.items()) {
+    auto existing = document.find(name);
+    if (existing != document.end() && existing->is_object() &&
+        value.is_object()) {
+      merge_document(*existing, value);
+    } else {
+      document[name] = value;
+    }
+  }
+}
+
 std::string escape_pointer_token(std::string_view token) {
   std::string escaped;
   for (const char c : token) {
@@ -315,10 +456,10 @@ std::string escape_pointer_token(std::string_view token) {
 }
 
 void validate_document(std::string_view name, const Json& patch,
-                       std::vector<InvalidParam>& problems) {
+                       const Json& current, Problems& problems) {
   const std::string root = "/" + std::string(name);
-  const FieldTable* fields = fields_of(name);
-  if (fields == nullptr) {
+  const Schema* schema = schema_of(name);
+  if (schema == nullptr) {
     problems.push_back({root, "unknown settings document"});
     return;
   }
@@ -326,13 +467,17 @@ void validate_document(std::string_view name, const Json& patch,
     problems.push_back({root, "must be an object"});
     return;
   }
+  Json merged = current.is_object() ? current : Json::object();
+  merge_document(merged, patch);
   for (const auto& [field, value] : patch.items()) {
     const std::string pointer = root + "/" + escape_pointer_token(field);
-    const auto check = fields->find(field);
-    if (check == fields->end()) {
+    const auto member =
+        std::find_if(schema->begin(), schema->end(),
+                     [&](const Member& m) { return m.name == field; });
+    if (member == schema->end()) {
       problems.push_back({pointer, "unknown field"});
-    } else if (std::string message = check->second(value); !message.empty()) {
-      problems.push_back({pointer, message});
+    } else {
+      member->check(merged[field], pointer, problems);
     }
   }
 }

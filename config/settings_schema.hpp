@@ -19,10 +19,19 @@ inline constexpr std::string_view kSettingsDocuments[] = {
 nlohmann::json default_document(std::string_view name,
                                 const ConfigDefaults& defaults);
 
-// Checks one partial document of a changeset: every member must be a known
-// field with a valid value. Appends one entry per offending field, with a
+// Merges a partial document into `document`. Each member of `patch`
+// replaces the member of the same name, except that an object merged into
+// an object is merged member by member, so {"telemetry": {"level":
+// "debug"}} keeps the telemetry format. Null is a value, not a deletion.
+void merge_document(nlohmann::json& document, const nlohmann::json& patch);
+
+// Checks one partial document of a changeset. Every member of `patch` must
+// be a field of the document, and its value after merging into `current`
+// must be valid. Nested objects are checked whole, so a merge cannot leave
+// a required member out. Appends one entry per offending field, with a
 // JSON Pointer rooted at the changeset ("/engine_profile/listen_port").
 void validate_document(std::string_view name, const nlohmann::json& patch,
+                       const nlohmann::json& current,
                        std::vector<InvalidParam>& problems);
 
 // Escapes one reference token of a JSON Pointer (RFC 6901 section 3).

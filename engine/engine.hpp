@@ -11,7 +11,24 @@
 
 namespace revaer {
 
-// Engine-facing subset of engine_profile, applied at start.
+// A proxy for peer and tracker connections.
+struct ProxyOptions {
+  std::string type = "socks5";  // socks4|socks5|http
+  std::string host;
+  int port = 1080;
+  bool proxy_peers = true;
+  bool proxy_trackers = true;
+};
+
+// Global transfer rate caps in bytes per second; 0 means unlimited.
+struct RateCaps {
+  int download_bps = 0;
+  int upload_bps = 0;
+};
+
+// Engine-facing part of engine_profile, given at start and again through
+// apply() after each settings commit. Rates are bytes per second; 0 means
+// unlimited.
 struct EngineOptions {
   // Addresses the session listens on ("127.0.0.1", "[::1]", "0.0.0.0"),
   // each combined with listen_port; port 0 picks a free port.
@@ -21,11 +38,28 @@ struct EngineOptions {
   bool lsd = false;
   bool upnp = false;
   bool natpmp = false;
-  bool pex = false;
+  bool pex = false;  // read at start only: libtorrent cannot drop a plugin
   bool outgoing_utp = true;
   bool incoming_utp = true;
-  std::string download_root;  // absolute
-  std::string resume_dir;     // absolute
+  std::string download_root;  // absolute; the default for new torrents
+  std::string resume_dir;     // absolute; read at start only
+
+  std::string encryption = "prefer";  // prefer|require|disable
+  std::optional<ProxyOptions> proxy;
+  int max_active = 8;  // active torrents; -1 for no limit
+  int max_download_bps = 0;
+  int max_upload_bps = 0;
+  // While set (alternative speed is on), these caps replace the two above.
+  std::optional<RateCaps> alt_speed;
+  std::optional<double> seed_ratio_limit;   // absent: libtorrent's default
+  std::optional<int> seed_time_limit_secs;  // absent: libtorrent's default
+  int connections_limit = 500;
+  int connections_limit_per_torrent = 100;  // for torrents added later
+  bool allocate_storage = false;  // for torrents added later; else sparse
+  std::vector<std::string> blocked_cidrs;  // peers never connected to
+  bool announce_to_all_trackers = false;
+  bool announce_to_all_tiers = false;
+  std::optional<std::string> user_agent;  // absent: "Revaer/<version>"
 };
 
 // Facts the engine reports to the rest of the daemon. Called from the
@@ -36,8 +70,8 @@ struct EngineCallbacks {
 };
 
 // Owns the BitTorrent session. Every method is safe to call from any
-// thread and never blocks on the session: reads copy from an in-memory
-// catalog, commands are posted.
+// thread. Except for start(), stop() and apply(), none blocks on the
+// session: reads copy from an in-memory catalog, commands are posted.
 class Engine {
  public:
   virtual ~Engine() = default;
@@ -47,6 +81,11 @@ class Engine {
   virtual void start(const EngineOptions& options) = 0;
   // True between start() and stop().
   virtual bool running() const = 0;
+  // Applies changed options to the running session and returns once the
+  // session has taken them, so it blocks briefly: call it from a worker
+  // thread, not an I/O thread. Options read only at start (see
+  // EngineOptions) wait for the next start. Does nothing while stopped.
+  virtual void apply(const EngineOptions& options) = 0;
   // Pauses the session, writes resume data for every torrent and stops.
   virtual void stop() = 0;
 

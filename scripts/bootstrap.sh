@@ -8,16 +8,34 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git
   libtorrent-rasterbar-dev libboost1.74-dev libboost-system1.74-dev
   libssl-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libgtest-dev libgmock-dev
+  libcli11-dev libgtest-dev libgmock-dev libpq-dev
 )
 test_packages=(
-  opentracker transmission-daemon mktorrent
+  opentracker transmission-daemon mktorrent postgresql
 )
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--tests" ]]; then
   wanted+=("${test_packages[@]}")
+  if ! command -v npm >/dev/null; then
+    wanted+=(nodejs npm)
+  fi
 fi
+
+# Installs the npm clients that the tests drive (eventsource, ...), pinned
+# by tests/e2e/node/package-lock.json. Runs npm ci only when node_modules
+# is missing or was installed from another lock file.
+install_node_clients() {
+  local dir
+  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/node"
+  local installed="$dir/node_modules/.revaer-package-lock.json"
+  if cmp -s "$dir/package-lock.json" "$installed"; then
+    return
+  fi
+  echo "bootstrap: installing the npm clients in tests/e2e/node"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$dir/package-lock.json" "$installed"
+}
 
 missing=()
 for package in "${wanted[@]}"; do
@@ -27,15 +45,17 @@ for package in "${wanted[@]}"; do
   fi
 done
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  sudo_cmd=()
+  if ((EUID != 0)); then
+    sudo_cmd=(sudo)
+  fi
+  echo "bootstrap: installing ${missing[*]}"
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" \
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo_cmd=()
-if ((EUID != 0)); then
-  sudo_cmd=(sudo)
+if [[ "${1:-}" == "--tests" ]]; then
+  install_node_clients
 fi
-echo "bootstrap: installing ${missing[*]}"
-"${sudo_cmd[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" \
-  apt-get install -y -qq --no-install-recommends "${missing[@]}"

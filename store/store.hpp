@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -27,6 +28,14 @@ struct ApiKeyRecord {
   bool enabled = true;
   nlohmann::json rate_limit;  // {"burst", "per_seconds"} or null
   std::int64_t created_at_ms = 0;
+};
+
+// One committed revision as the history keeps it. Secrets never appear here.
+struct HistoryEntry {
+  std::int64_t revision = 0;
+  std::vector<std::string> sections;  // e.g. {"engine_profile", "api_keys"}
+  std::string actor;  // the API key id, "setup", "defaults" or "local"
+  std::int64_t at_ms = 0;  // commit time, Unix milliseconds
 };
 
 struct SetupTokenRecord {
@@ -65,6 +74,10 @@ class StoreTransaction {
   // Increments the revision once and records the history row.
   virtual std::int64_t bump_revision(const std::vector<std::string>& sections,
                                      const std::string& actor) = 0;
+  // History rows with a revision above `after_revision`, oldest first, at
+  // most `limit` of them.
+  virtual std::vector<HistoryEntry> history(std::int64_t after_revision,
+                                            std::size_t limit) = 0;
 
   // Settings documents by name (app_profile, engine_profile, fs_policy).
   virtual std::optional<nlohmann::json> document(std::string_view name) = 0;
@@ -85,6 +98,15 @@ class StoreTransaction {
   virtual void replace_setup_token(const SetupTokenRecord& token) = 0;
   virtual void consume_setup_token(std::string_view token_sha256,
                                    std::int64_t at_ms) = 0;
+
+  // Reserves `count` (> 0) consecutive event ids that no earlier call
+  // handed out and returns the first. The counter is persistent, so event
+  // ids never repeat across restarts or between daemons sharing the store.
+  // TODO(PostgreSQL store): override it there, then make it pure virtual.
+  virtual std::int64_t reserve_event_ids(std::int64_t count) {
+    (void)count;
+    throw StoreError("this store cannot reserve event ids");
+  }
 };
 
 // The persistent store. Methods are safe to call from any thread; each runs

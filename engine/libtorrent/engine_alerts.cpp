@@ -122,8 +122,12 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
     if (!id) continue;
 
     bool unreported_completion = false;
+    std::optional<TorrentStatus> updated;
+    TorrentState previous = TorrentState::queued;
     catalog_->update(*id, [&](CatalogEntry& entry) {
+      previous = entry.status.state;
       apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
+      updated = entry.status;
       entry.info_hashes = status.info_hashes;
       unreported_completion = is_complete(status) && !entry.completion_reported;
       if (!entry.files.empty()) return;
@@ -131,6 +135,10 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
         entry.files = describe_files(*info, {}, {});
       }
     });
+
+    if (updated) {
+      publish_status_events(*updated, previous);
+    }
 
     // A torrent can be complete without a torrent_finished_alert reaching
     // record_completion(), for example when the daemon was killed between
@@ -141,6 +149,17 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
       refresh_files(*id, status);
     }
   }
+}
+
+// Publishes state_changed when the state moved and progress for every
+// update: libtorrent reports only torrents whose status changed, and the
+// event bus coalesces progress per torrent.
+void LibtorrentEngine::publish_status_events(const TorrentStatus& status,
+                                             TorrentState previous) {
+  if (status.state != previous) {
+    events_.publish(state_changed_event(status, previous));
+  }
+  events_.publish(progress_event(status));
 }
 
 void LibtorrentEngine::refresh_files(const std::string& id, const lt::torrent_status& status) {
@@ -215,15 +234,27 @@ void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& a
   const std::vector<lt::download_priority_t> priorities = alert.handle.get_file_priorities();
   const lt::info_hash_t hashes = alert.handle.info_hashes();
 
+  std::optional<TorrentStatus> updated;
+  std::vector<FileStatus> files;
   update_record(*id, [&](CatalogEntry& entry) {
     entry.files = describe_files(*info, priorities, {});
     entry.info_hashes = hashes;
     entry.status.info_hash_v1 = info_hash_v1_hex(hashes);
     entry.status.info_hash_v2 = info_hash_v2_hex(hashes);
-    if (entry.name_fixed) return;
-    entry.status.name = info->name();
-    entry.record.name = info->name();
+    if (!entry.name_fixed) {
+      entry.status.name = info->name();
+      entry.record.name = info->name();
+    }
+    updated = entry.status;
+    files = entry.files;
   });
+  if (updated) {
+    std::int64_t total = 0;
+    for (const FileStatus& file : files) total += file.size_bytes;
+    updated->bytes_total = total;
+    events_.publish(metadata_updated_event(*updated, files.size()));
+    events_.publish(files_discovered_event(*id, files));
+  }
   spdlog::info("received metadata of torrent {}: '{}', {} files", *id, info->name(),
                info->num_files());
 }
@@ -258,6 +289,7 @@ void LibtorrentEngine::record_completion(const std::string& id, const lt::torren
   }
   request_save(status.handle, false);
 
+  events_.publish(completed_event(*completed));
   spdlog::info("torrent {} completed: {} bytes in '{}'", id, completed->bytes_total,
                completed->download_dir);
   if (!callbacks_.on_completed) return;

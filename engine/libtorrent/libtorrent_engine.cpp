@@ -11,8 +11,10 @@
 
 #include <spdlog/spdlog.h>
 #include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/ip_filter.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
+#include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_flags.hpp>
 #include <libtorrent/torrent_handle.hpp>
 #include <libtorrent/torrent_info.hpp>
@@ -154,9 +156,17 @@ void require_absolute(const std::string& path, const char* name) {
 
 }  // namespace
 
+LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks,
+                                   EventPublisher& events)
+    : store_(store),
+      callbacks_(std::move(callbacks)),
+      events_(events),
+      catalog_(std::make_unique<StatusCatalog>()) {}
+
 LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
     : store_(store),
       callbacks_(std::move(callbacks)),
+      events_(no_events_),
       catalog_(std::make_unique<StatusCatalog>()) {}
 
 LibtorrentEngine::~LibtorrentEngine() {
@@ -182,6 +192,7 @@ void LibtorrentEngine::start(const EngineOptions& options) {
 
   session_ = std::make_unique<lt::session>(lt::session_params(make_session_settings(options), {}));
   add_session_plugins(*session_, options);
+  session_->set_ip_filter(make_ip_filter(options));
   listen_port_ = session_->listen_port();
 
   stop_alert_thread_ = false;
@@ -202,6 +213,35 @@ void LibtorrentEngine::start(const EngineOptions& options) {
 }
 
 bool LibtorrentEngine::running() const { return running_; }
+
+void LibtorrentEngine::apply(const EngineOptions& options) {
+  require_absolute(options.download_root, "download_root");
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) return;
+  std::filesystem::create_directories(options.download_root);
+
+  session_->apply_settings(make_session_settings(options));
+  session_->set_ip_filter(make_ip_filter(options));
+  {
+    // add() reads these under the same lock; resume_dir stays as started.
+    std::lock_guard write_lock(write_mutex_);
+    options_.download_root = options.download_root;
+    options_.connections_limit_per_torrent = options.connections_limit_per_torrent;
+    options_.allocate_storage = options.allocate_storage;
+  }
+  // The session applies settings on its own thread, in call order, so a
+  // synchronous read returns only after the new settings are live.
+  session_->get_settings();
+  listen_port_ = session_->listen_port();
+  spdlog::info("torrent engine settings applied: listening on '{}' (port {})",
+               listen_interfaces_setting(options), listen_port_.load());
+}
+
+lt::settings_pack LibtorrentEngine::session_settings() const {
+  std::shared_lock session_lock(session_mutex_);
+  if (!running_) throw std::logic_error("the torrent engine is not running");
+  return session_->get_settings();
+}
 
 void LibtorrentEngine::stop() {
   std::lock_guard lifecycle(lifecycle_mutex_);
@@ -366,9 +406,18 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
   }
 
   apply_add_options(params, record.download_dir, request.start_paused, request.sequential);
+  params.max_connections = options_.connections_limit_per_torrent;
+  params.storage_mode =
+      options_.allocate_storage ? lt::storage_mode_allocate : lt::storage_mode_sparse;
   params.flags |= lt::torrent_flags::update_subscribe;
   CatalogEntry entry = make_entry(record, params);
   entry.name_fixed = request.name.has_value();
+  // Published before the session sees the torrent, so no event of the
+  // alert thread about it can come first.
+  events_.publish(torrent_added_event(entry.status, request.request_id));
+  if (!entry.files.empty()) {
+    events_.publish(files_discovered_event(id, entry.files));
+  }
   catalog_->insert(std::move(entry));
   {
     // A removal still waiting for the session must not hit the new add.
@@ -476,6 +525,7 @@ Status LibtorrentEngine::remove(std::string_view id, bool delete_data) {
     std::lock_guard lock(removals_mutex_);
     pending_removals_[primary_info_hash_hex(entry->info_hashes)] = delete_data;
   }
+  events_.publish(torrent_removed_event(std::string(id), delete_data));
   spdlog::info("removed torrent {} ({}){}", id, entry->record.info_hash,
                delete_data ? " and deleted its data" : "");
   return Done{};

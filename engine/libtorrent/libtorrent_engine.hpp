@@ -16,6 +16,7 @@
 #include <libtorrent/fwd.hpp>
 
 #include "engine/engine.hpp"
+#include "engine/engine_events.hpp"
 #include "store/store.hpp"
 
 namespace revaer {
@@ -26,9 +27,9 @@ struct CatalogEntry;
 // The Engine on libtorrent-rasterbar 2.0. Owns one lt::session and one
 // alert thread, which applies libtorrent's alerts (status updates about once
 // a second, completion, resume data) to an in-memory catalog that list()
-// and find() copy from. API methods other than start() and stop() never
-// wait on the session: commands are posted to it and their outcome arrives
-// as alerts.
+// and find() copy from. API methods other than start(), stop(), apply() and
+// session_settings() never wait on the session: commands are posted to it
+// and their outcome arrives as alerts.
 //
 // Persistence: each torrent's TorrentRecord is written to the store before
 // add() returns; its resume data goes to "<resume_dir>/<id>.resume" after
@@ -39,6 +40,12 @@ struct CatalogEntry;
 class LibtorrentEngine final : public Engine {
  public:
   // `store` must outlive the engine. Callbacks run on the alert thread.
+  // Events go to `events`, which must outlive the engine: torrent_added,
+  // files_discovered, metadata_updated, progress (about once a second per
+  // changing torrent), state_changed, completed and torrent_removed.
+  LibtorrentEngine(Store& store, EngineCallbacks callbacks,
+                   EventPublisher& events);
+  // An engine that publishes no events.
   LibtorrentEngine(Store& store, EngineCallbacks callbacks);
   // Stops the engine if it is running.
   ~LibtorrentEngine() override;
@@ -51,6 +58,8 @@ class LibtorrentEngine final : public Engine {
   // std::system_error when the store or the resume directory fails.
   void start(const EngineOptions& options) override;
   bool running() const override;
+  // Also throws std::invalid_argument when download_root is not absolute.
+  void apply(const EngineOptions& options) override;
   void stop() override;
 
   // Problems also include 503 while the engine is not running and when the
@@ -70,6 +79,11 @@ class LibtorrentEngine final : public Engine {
   // The TCP port the session listens on, 0 when not running. Lets tests
   // connect a peer to the engine.
   int listen_port() const;
+
+  // The live session's settings, read synchronously from the session, for
+  // tests that check what apply() did. Throws std::logic_error when the
+  // engine is not running.
+  lt::settings_pack session_settings() const;
 
  private:
   // Lifecycle (libtorrent_engine.cpp).
@@ -100,9 +114,12 @@ class LibtorrentEngine final : public Engine {
   void request_save(const lt::torrent_handle& handle, bool only_if_modified);
   void finish_save();
   void refresh_files(const std::string& id, const lt::torrent_status& status);
+  void publish_status_events(const TorrentStatus& status, TorrentState previous);
 
   Store& store_;
   EngineCallbacks callbacks_;
+  NullEventPublisher no_events_;
+  EventPublisher& events_;
   EngineOptions options_;
   std::unique_ptr<StatusCatalog> catalog_;
 

@@ -12,11 +12,16 @@ namespace revaer {
 // addresses: {"127.0.0.1", "::1"} and port 0 give "127.0.0.1:0,[::1]:0".
 std::string listen_interfaces_setting(const EngineOptions& options);
 
-// The session settings for `options`: listen interfaces, DHT, LSD, UPnP,
-// NAT-PMP and uTP as configured, several connections per IP allowed (peers
-// sharing 127.0.0.1 or a NAT would otherwise count as one), and the alert
-// categories the engine handles.
+// The session settings for `options`. Listen interfaces, DHT, LSD, UPnP,
+// NAT-PMP, uTP, rate caps, connection and active limits, seeding limits,
+// encryption, proxy and tracker options are as configured. Several
+// connections per IP are allowed, because peers sharing 127.0.0.1 or a NAT
+// would otherwise count as one. The alert mask has the categories the
+// engine handles.
 lt::settings_pack make_session_settings(const EngineOptions& options);
+
+// The peer filter that blocks every range of options.blocked_cidrs.
+lt::ip_filter make_ip_filter(const EngineOptions& options);
 
 // Adds the metadata and smart-ban plugins, and peer exchange when
 // `options.pex` is set. Call before adding torrents.

@@ -2,10 +2,12 @@
 
 #include <cstdint>
 #include <iterator>
+#include <string>
 
 #include <spdlog/spdlog.h>
 
 #include "store/sqlite/statement.hpp"
+#include "store/store.hpp"
 
 namespace revaer::sqlite {
 namespace {
@@ -63,6 +65,13 @@ CREATE TABLE torrents (
   sequential INTEGER NOT NULL
 );
 )sql",
+    R"sql(
+CREATE TABLE event_ids (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  next_id INTEGER NOT NULL
+);
+INSERT INTO event_ids (id, next_id) VALUES (1, 1);
+)sql",
 };
 
 std::int64_t schema_version(sqlite3* db) {
@@ -87,9 +96,10 @@ void migrate(sqlite3* db) {
                        "VALUES (?, strftime('%s','now') * 1000)");
       record.bind(1, version).run();
       exec(db, "COMMIT");
-    } catch (...) {
+    } catch (const StoreError& error) {
       exec(db, "ROLLBACK");
-      throw;
+      throw StoreError("sqlite: migration " + std::to_string(version) +
+                       " failed and was rolled back: " + error.what());
     }
     spdlog::info("store: applied sqlite migration {}", version);
   }

@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_transaction.hpp"
 
+#include <algorithm>
+#include <limits>
+
 #include "core/clock.hpp"
 #include "store/sqlite/statement.hpp"
 
@@ -28,6 +31,28 @@ std::int64_t SqliteTransaction::bump_revision(
       .bind(4, now_unix_ms())
       .run();
   return next;
+}
+
+std::vector<HistoryEntry> SqliteTransaction::history(
+    std::int64_t after_revision, std::size_t limit) {
+  Statement query(db_,
+                  "SELECT revision, sections, actor, at_ms FROM "
+                  "settings_history WHERE revision > ? ORDER BY revision "
+                  "LIMIT ?");
+  const auto max_rows = static_cast<std::int64_t>(
+      std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max()));
+  query.bind(1, after_revision).bind(2, max_rows);
+  std::vector<HistoryEntry> entries;
+  while (query.step()) {
+    HistoryEntry entry;
+    entry.revision = query.integer(0);
+    entry.sections = nlohmann::json::parse(query.text(1))
+                         .get<std::vector<std::string>>();
+    entry.actor = query.text(2);
+    entry.at_ms = query.integer(3);
+    entries.push_back(std::move(entry));
+  }
+  return entries;
 }
 
 std::optional<nlohmann::json> SqliteTransaction::document(
@@ -156,6 +181,20 @@ void SqliteTransaction::consume_setup_token(std::string_view token_sha256,
                    "UPDATE setup_tokens SET consumed_at_ms = ? "
                    "WHERE token_sha256 = ?");
   update.bind(1, at_ms).bind(2, token_sha256).run();
+}
+
+std::int64_t SqliteTransaction::reserve_event_ids(std::int64_t count) {
+  if (count <= 0) {
+    throw StoreError("sqlite: event id reservations must be positive");
+  }
+  Statement query(db_, "SELECT next_id FROM event_ids WHERE id = 1");
+  if (!query.step()) {
+    throw StoreError("sqlite: event_ids row is missing");
+  }
+  const std::int64_t first = query.integer(0);
+  Statement update(db_, "UPDATE event_ids SET next_id = ? WHERE id = 1");
+  update.bind(1, first + count).run();
+  return first;
 }
 
 }  // namespace revaer::sqlite

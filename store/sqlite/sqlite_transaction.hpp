@@ -15,6 +15,8 @@ class SqliteTransaction final : public StoreTransaction {
   std::int64_t revision() override;
   std::int64_t bump_revision(const std::vector<std::string>& sections,
                              const std::string& actor) override;
+  std::vector<HistoryEntry> history(std::int64_t after_revision,
+                                    std::size_t limit) override;
 
   std::optional<nlohmann::json> document(std::string_view name) override;
   void put_document(std::string_view name,
@@ -33,6 +35,8 @@ class SqliteTransaction final : public StoreTransaction {
   void replace_setup_token(const SetupTokenRecord& token) override;
   void consume_setup_token(std::string_view token_sha256,
                            std::int64_t at_ms) override;
+
+  std::int64_t reserve_event_ids(std::int64_t count) override;
 
  private:
   sqlite3* db_;

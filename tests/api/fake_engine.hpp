@@ -23,6 +23,15 @@ class FakeEngine : public Engine {
     return running_;
   }
   void stop() override { set_running(false); }
+  void apply(const EngineOptions& options) override {
+    std::lock_guard lock(mutex_);
+    applied_.push_back(options);
+  }
+  // Options passed to apply(), oldest first.
+  std::vector<EngineOptions> applied() const {
+    std::lock_guard lock(mutex_);
+    return applied_;
+  }
 
   void set_running(bool running) {
     std::lock_guard lock(mutex_);
@@ -134,6 +143,7 @@ class FakeEngine : public Engine {
   std::int64_t clock_ms_ = 1'700'000'000'000;
   std::vector<TorrentStatus> torrents_;
   std::vector<AddTorrentRequest> requests_;
+  std::vector<EngineOptions> applied_;
   std::vector<std::string> actions_;
 };
 

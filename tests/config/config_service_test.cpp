@@ -172,5 +172,211 @@ TEST_F(ConfigServiceTest, MalformedCredentialIsRejected) {
   EXPECT_FALSE(config_.authenticate(":").has_value());
 }
 
+
+TEST_F(ConfigServiceTest, StaleIfMatchIsRejected) {
+  const std::int64_t before = config_.snapshot()->revision;
+  auto result = config_.apply_changeset(
+      {{"engine_profile", {{"max_active", 3}}}}, "tester", before - 1);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.problem().status, 412);
+  EXPECT_EQ(result.problem().extensions["revision"], before);
+  EXPECT_EQ(config_.snapshot()->revision, before);
+  EXPECT_EQ(config_.snapshot()->engine_profile["max_active"], 8);
+}
+
+TEST_F(ConfigServiceTest, CurrentIfMatchCommits) {
+  const std::int64_t before = config_.snapshot()->revision;
+  auto result = config_.apply_changeset(
+      {{"engine_profile", {{"max_active", 3}}}}, "tester", before);
+  ASSERT_TRUE(result.ok());
+  EXPECT_EQ(config_.snapshot()->revision, before + 1);
+}
+
+TEST_F(ConfigServiceTest, EmptyChangesetKeepsRevision) {
+  const std::int64_t before = config_.snapshot()->revision;
+  ASSERT_TRUE(config_.apply_changeset(Json::object(), "tester").ok());
+  EXPECT_EQ(config_.snapshot()->revision, before);
+}
+
+TEST_F(ConfigServiceTest, HistoryHasOneRowPerCommitWithoutSecrets) {
+  const std::string secret_value = "proxy-password-do-not-log";
+  const std::string key_secret(40, 'k');
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"engine_profile", {{"max_active", 3}}},
+                       {"secrets", {{{"op", "set"},
+                                     {"name", "proxy_password"},
+                                     {"value", secret_value}}}},
+                       {"api_keys", {{{"op", "upsert"},
+                                      {"key_id", "sonarr"},
+                                      {"secret", key_secret}}}}},
+                      "admin-key")
+                  .ok());
+  const auto history = config_.history(0, 100);
+  ASSERT_EQ(history.size(), 2u);  // the defaults, then this commit
+  EXPECT_EQ(history[0].actor, "defaults");
+  EXPECT_EQ(history[1].revision, config_.snapshot()->revision);
+  EXPECT_EQ(history[1].actor, "admin-key");
+  EXPECT_EQ(history[1].sections,
+            (std::vector<std::string>{"engine_profile", "api_keys", "secrets"}));
+  EXPECT_GT(history[1].at_ms, 0);
+  EXPECT_EQ(config_.snapshot()->committed_at_ms, history[1].at_ms);
+
+  const std::string shown = config_.snapshot()->to_public_json().dump();
+  EXPECT_EQ(shown.find(secret_value), std::string::npos);
+  EXPECT_EQ(shown.find(key_secret), std::string::npos);
+  store_->transact([&](StoreTransaction& tx) {
+    EXPECT_EQ(tx.secret("proxy_password"), secret_value);
+  });
+}
+
+TEST_F(ConfigServiceTest, NestedPatchKeepsSiblings) {
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"app_profile", {{"telemetry", {{"level", "debug"}}}}}},
+                      "tester")
+                  .ok());
+  const Json telemetry = config_.snapshot()->app_profile["telemetry"];
+  EXPECT_EQ(telemetry["level"], "debug");
+  EXPECT_EQ(telemetry["format"], "text");
+}
+
+TEST_F(ConfigServiceTest, NullResetsNestedObject) {
+  const Json proxy = {{"type", "socks5"}, {"host", "proxy.lan"}, {"port", 1080}};
+  ASSERT_TRUE(
+      config_.apply_changeset({{"engine_profile", {{"proxy", proxy}}}}, "t")
+          .ok());
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"engine_profile", {{"proxy", {{"port", 1081}}}}}}, "t")
+                  .ok());
+  EXPECT_EQ(config_.snapshot()->engine_profile["proxy"]["host"], "proxy.lan");
+  EXPECT_EQ(config_.snapshot()->engine_profile["proxy"]["port"], 1081);
+
+  ASSERT_TRUE(
+      config_.apply_changeset({{"engine_profile", {{"proxy", nullptr}}}}, "t")
+          .ok());
+  ASSERT_TRUE(config_.snapshot()->engine_profile.contains("proxy"));
+  EXPECT_TRUE(config_.snapshot()->engine_profile["proxy"].is_null());
+}
+
+TEST_F(ConfigServiceTest, ImmutableNestedKeyBlocksParentWrite) {
+  const Json proxy = {{"type", "socks5"}, {"host", "proxy.lan"}, {"port", 1080}};
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"engine_profile", {{"proxy", proxy}}},
+                       {"app_profile",
+                        {{"immutable_keys", {"/engine_profile/proxy/host"}}}}},
+                      "t")
+                  .ok());
+  const std::int64_t before = config_.snapshot()->revision;
+
+  Json moved = proxy;
+  moved["host"] = "elsewhere.lan";
+  auto rejected =
+      config_.apply_changeset({{"engine_profile", {{"proxy", moved}}}}, "t");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.problem().status, 422);
+  EXPECT_EQ(pointers(rejected.problem()),
+            std::vector<std::string>{"/engine_profile/proxy/host"});
+  auto cleared =
+      config_.apply_changeset({{"engine_profile", {{"proxy", nullptr}}}}, "t");
+  ASSERT_FALSE(cleared.ok());
+  EXPECT_EQ(config_.snapshot()->revision, before);
+
+  // The same host with another port changes nothing immutable.
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"engine_profile", {{"proxy", {{"port", 1081}}}}}}, "t")
+                  .ok());
+}
+
+TEST_F(ConfigServiceTest, ImmutableKeyAcceptsUnchangedValue) {
+  ASSERT_TRUE(config_
+                  .apply_changeset({{"app_profile",
+                                     {{"immutable_keys",
+                                       {"/engine_profile/download_root"}}}}},
+                                   "t")
+                  .ok());
+  EXPECT_TRUE(config_
+                  .apply_changeset(
+                      {{"engine_profile",
+                        {{"download_root", "/data/downloads"}, {"max_active", 2}}}},
+                      "t")
+                  .ok());
+}
+
+TEST_F(ConfigServiceTest, ImmutableKeyProtectsApiKey) {
+  ASSERT_TRUE(config_
+                  .apply_changeset(
+                      {{"app_profile", {{"immutable_keys", {"/api_keys/admin"}}}}},
+                      "t")
+                  .ok());
+  auto rejected = config_.apply_changeset(
+      {{"api_keys",
+        {{{"op", "upsert"}, {"key_id", "sonarr"}},
+         {{"op", "delete"}, {"key_id", "admin"}}}}},
+      "t");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(pointers(rejected.problem()),
+            std::vector<std::string>{"/api_keys/1"});
+  EXPECT_TRUE(config_
+                  .apply_changeset(
+                      {{"api_keys", {{{"op", "upsert"}, {"key_id", "sonarr"}}}}},
+                      "t")
+                  .ok());
+}
+
+TEST_F(ConfigServiceTest, ModeMayBeResentUnchanged) {
+  auto done = config_.complete_setup(start_setup(), Json::object());
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(
+      config_.apply_changeset({{"app_profile", {{"mode", "active"}}}}, "t").ok());
+  auto back = config_.apply_changeset({{"app_profile", {{"mode", "setup"}}}}, "t");
+  ASSERT_FALSE(back.ok());
+  EXPECT_EQ(pointers(back.problem()),
+            std::vector<std::string>{"/app_profile/mode"});
+
+  auto again = config_.start_setup("test", std::nullopt);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.problem().status, 409);
+}
+
+TEST_F(ConfigServiceTest, WrongTokenIsCheckedBeforeChangeset) {
+  start_setup();
+  auto done = config_.complete_setup(
+      "not-the-token", {{"engine_profile", {{"listen_port", -1}}}});
+  ASSERT_FALSE(done.ok());
+  EXPECT_EQ(done.problem().status, 401);
+}
+
+TEST_F(ConfigServiceTest, ReloadLoadsCommitsMadeElsewhere) {
+  auto other_store = SqliteStore::open((dir_.path() / "revaer.db").string());
+  ConfigService other(*other_store, ConfigDefaults{"/x", "/y", "/z"});
+  other.load();
+  ASSERT_TRUE(
+      other.apply_changeset({{"fs_policy", {{"extract", true}}}}, "other").ok());
+
+  EXPECT_EQ(config_.snapshot()->fs_policy["extract"], false);
+  EXPECT_TRUE(config_.reload());
+  EXPECT_EQ(config_.snapshot()->fs_policy["extract"], true);
+  EXPECT_EQ(config_.snapshot()->revision, other.snapshot()->revision);
+  EXPECT_FALSE(config_.reload());
+}
+
+TEST_F(ConfigServiceTest, CommitHookSeesEachCommit) {
+  std::vector<std::int64_t> seen;
+  config_.set_commit_hook([&seen](std::int64_t revision) {
+    seen.push_back(revision);
+  });
+  ASSERT_TRUE(
+      config_.apply_changeset({{"fs_policy", {{"extract", true}}}}, "t").ok());
+  EXPECT_FALSE(
+      config_.apply_changeset({{"fs_policy", {{"extract", 1}}}}, "t").ok());
+  ASSERT_TRUE(config_.complete_setup(start_setup(), Json::object()).ok());
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{2, 3}));
+  config_.set_commit_hook(nullptr);
+}
+
 }  // namespace
 }  // namespace revaer
