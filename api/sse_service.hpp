@@ -24,7 +24,7 @@ struct EventStreamOptions {
   std::size_t frames_per_write = 256;
 };
 
-// Who a stream ticket was issued to.
+// The holder of a stream ticket: the identity it was issued to.
 struct TicketHolder {
   std::string actor;  // the API key id, or "local" under auth_mode none
   std::string scope;
@@ -35,7 +35,7 @@ struct IssuedTicket {
   std::int64_t expires_at_ms = 0;
 };
 
-// What the SSE routes share: the event bus and the stream tickets that
+// The state the SSE routes share: the event bus and the stream tickets that
 // let browsers, whose EventSource cannot send headers, authenticate
 // without putting the API key in a URL. A ticket is 128 random bits,
 // single-use and short-lived, and kept only as a SHA-256 digest.

@@ -138,8 +138,8 @@ class TailPrinter {
   void on_message(const SseMessage& message) {
     bool reset = message.event == kResetEventName;
     // A replay never repeats an event, but a daemon older than this
-    // client's resume file might; the check keeps the output unique. A
-    // reset moves the position wherever it says, even backwards.
+    // client's resume file might, so the check keeps the output unique. A
+    // reset moves the position to its own id, even backwards.
     if (!reset && message.id && last_id_ && *message.id <= *last_id_) {
       return;
     }

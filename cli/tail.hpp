@@ -32,7 +32,7 @@ int run_tail(CommandContext& ctx, const TailArgs& args);
 std::string build_tail_target(const TailArgs& args);
 
 // Reads the last event id from a resume file: nullopt when the file is
-// missing or empty. Throws UsageError when it holds anything else.
+// missing or empty. Throws UsageError when it contains anything else.
 std::optional<std::int64_t> read_resume_file(const std::string& path);
 
 }  // namespace revaer::client

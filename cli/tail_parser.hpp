@@ -16,9 +16,9 @@ struct SseMessage {
 };
 
 // An incremental text/event-stream parser following the WHATWG
-// EventSource rules: lines end in LF, CRLF or CR; a blank line dispatches
-// the message; comments (":") are skipped; "retry" sets retry_ms(). Bytes
-// may arrive split anywhere.
+// EventSource rules. Lines end in LF, CRLF or CR, and a blank line
+// dispatches the message. Comments (":") are skipped, and "retry" sets
+// retry_ms(). Bytes may arrive split anywhere.
 class SseParser {
  public:
   // Parses `bytes` and returns the messages they complete, in order.

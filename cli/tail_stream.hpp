@@ -24,12 +24,12 @@
 
 namespace revaer::client {
 
-// How one connection of an event stream ended.
+// The end of one connection of an event stream.
 struct StreamOutcome {
   enum class End {
     closed,     // the server closed the stream after a 200 response
     transport,  // could not connect, or the connection failed or idled
-    status,     // the server answered with an error status
+    status,     // the server returned an error status
     stopped,    // SIGINT or SIGTERM arrived
   };
   End end = End::closed;

@@ -36,7 +36,7 @@ struct Subscriber {
   std::deque<FramePtr> live;
   std::size_t live_bytes = 0;
   // Set when `wake` was called or take() left frames behind; cleared by a
-  // take() that drains everything. While set, publish() does not wake.
+  // take() that leaves nothing behind. While set, publish() does not wake.
   bool wake_pending = true;
   SubscriptionEnd end = SubscriptionEnd::open;
 };
@@ -365,7 +365,8 @@ EventSubscription::Batch EventSubscription::take(std::size_t max_frames) {
 
   bool drained = subscriber.replay_next > subscriber.replay_last &&
                  subscriber.live.empty() && !subscriber.reset_notice;
-  subscriber.wake_pending = !drained || !batch.frames.empty();
+  subscriber.wake_pending = !drained;
+  batch.more = !drained;
   return batch;
 }
 
@@ -460,7 +461,7 @@ std::shared_ptr<EventSubscription> EventBus::subscribe(
     if (reason.empty()) {
       subscriber->replay_next = *last_event_id + 1;
     } else {
-      // The notice says what was lost; what is still retained follows.
+      // The notice reports what was lost, and what is retained follows.
       subscriber->reset_notice =
           events_detail::make_reset(*core_, *last_event_id, reason);
       subscriber->replay_next = subscriber->reset_notice->id + 1;

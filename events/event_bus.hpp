@@ -50,7 +50,7 @@ struct EventBusOptions {
   bool background_flush = true;
 };
 
-// Why a subscription stopped delivering events.
+// The reason a subscription stopped delivering events.
 enum class SubscriptionEnd {
   open,       // still delivering
   overflow,   // the subscriber fell more than the queue bounds behind
@@ -66,6 +66,8 @@ class EventSubscription {
     // In id order: the reset notice first when there is one, then replayed
     // events, then live ones. Each event appears at most once.
     std::vector<std::shared_ptr<const EventFrame>> frames;
+    // More frames are ready: take again before waiting for a wake.
+    bool more = false;
     // No frames will follow. Frames queued at that moment are dropped: the
     // client resumes from the last id it received.
     bool ended = false;
@@ -76,8 +78,9 @@ class EventSubscription {
   EventSubscription& operator=(const EventSubscription&) = delete;
 
   // Takes up to `max_frames` frames. The bus calls the subscription's wake
-  // callback for later events only after a take() returned no frames, so
-  // the consumer takes until it gets none before it waits.
+  // callback for the next frame only after a take() left nothing behind
+  // (Batch::more is false). So the consumer takes again while `more` is
+  // set, and waits for a wake after that.
   Batch take(std::size_t max_frames);
 
   // How the subscription ended, or SubscriptionEnd::open.
@@ -116,8 +119,8 @@ class EventBus final : public EventPublisher {
   EventBus(const EventBus&) = delete;
   EventBus& operator=(const EventBus&) = delete;
 
-  // Emits the event, or holds a progress event back when its torrent had
-  // one within progress_interval: the newest held-back value is emitted
+  // Emits the event, or defers a progress event when its torrent had one
+  // within progress_interval: the newest held-back value is emitted
   // when the interval ends, or just before the next other event of that
   // torrent. Events of unknown kinds are logged and dropped. A StoreError
   // from reserving the next id block is logged and the event dropped.

@@ -23,8 +23,8 @@ struct EventFrame {
   std::string text;
 };
 
-// What a subscriber wants to receive. Each non-empty list must contain the
-// event's value; empty lists match everything.
+// A subscriber's selection of events. Each non-empty list must contain
+// the event's value, and empty lists match everything.
 struct EventFilter {
   std::uint32_t kinds = 0;  // bit (1 << kind); 0 means every kind
   std::vector<std::string> torrent_ids;

@@ -40,8 +40,8 @@ void FsopsEvents::on_status(const std::string& torrent_id,
   }
 }
 
-// The payload says "status", not "state": data.state is reserved for
-// torrent states, which the stream's state filter matches.
+// The payload has "status", not "state", because data.state is reserved
+// for torrent states, which the stream's state filter matches.
 void FsopsEvents::publish(const char* kind, const std::string& torrent_id,
                           const FsopsStatus& status,
                           const std::optional<std::string>& library_path) {

@@ -102,11 +102,7 @@ class StoreTransaction {
   // Reserves `count` (> 0) consecutive event ids that no earlier call
   // handed out and returns the first. The counter is persistent, so event
   // ids never repeat across restarts or between daemons sharing the store.
-  // TODO(PostgreSQL store): override it there, then make it pure virtual.
-  virtual std::int64_t reserve_event_ids(std::int64_t count) {
-    (void)count;
-    throw StoreError("this store cannot reserve event ids");
-  }
+  virtual std::int64_t reserve_event_ids(std::int64_t count) = 0;
 };
 
 // The persistent store. Methods are safe to call from any thread; each runs

@@ -36,10 +36,9 @@ class SlowSubscriberTest : public SseTest {
   }
 };
 
-// A subscriber that stops reading is closed once its queue is full; the
+// A subscriber that stops reading is closed once its queue is full. The
 // others receive every event meanwhile (resuming by id if they too get
-// dropped), and memory stays bounded although far more data flows than
-// any bound.
+// dropped), and memory stays bounded although far more data flows.
 TEST_F(SlowSubscriberTest, StalledClientIsDroppedAndOthersKeepUp) {
   constexpr int kReaders = 3;
   constexpr int kEvents = 20'000;

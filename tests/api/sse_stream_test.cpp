@@ -68,7 +68,8 @@ TEST_F(SseStreamTest, AliasesServeTheSameStream) {
   publish("settings_changed", {}, {{"revision", 2}});
   std::optional<SseEvent> first = events->next();
   std::optional<SseEvent> second = stream->next();
-  ASSERT_TRUE(first && second);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(second);
   EXPECT_EQ(first->data, second->data);
 }
 

@@ -13,8 +13,8 @@
 
 namespace revaer::test {
 
-// An in-memory EventIdReserver that starts at `first` and can be told to
-// fail, as a database would.
+// An in-memory EventIdReserver that starts at `first` and can be made to
+// fail, as a database can.
 class CountingReserver {
  public:
   explicit CountingReserver(std::int64_t first) : next_(first) {}

@@ -17,8 +17,8 @@ function print(record) {
   process.stdout.write(JSON.stringify(record) + '\n');
 }
 
-// EventSource cannot set headers in a browser; this Node client can, so
-// the key goes in a header and the library's own Last-Event-ID header
+// EventSource cannot set headers in a browser, but this Node client can.
+// So the key goes in a header, and the library's own Last-Event-ID header
 // carries the resume position on every reconnect.
 const source = new EventSource(url, {
   fetch: (input, init) =>
