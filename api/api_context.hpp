@@ -22,8 +22,8 @@ struct ApiContext {
   // long. Exceptions it throws are logged and do not change the response.
   std::function<void()> on_setup_completed;
 
-  // The event bus and stream tickets of the SSE routes, which answer 503
-  // while it is null.
+  // The event bus and stream tickets of the SSE routes. Those routes
+  // return 503 while it is null.
   EventStreams* events = nullptr;
 };
 

@@ -26,7 +26,7 @@ using HttpRequest = http::request<http::string_body>;
 using HttpResponse = http::response<http::string_body>;
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
-// Who may call a route.
+// The callers a route admits.
 enum class Access {
   open,   // anyone, in every mode
   setup,  // anyone, in every mode, because the handler does its own checks
@@ -36,7 +36,7 @@ enum class Access {
   stream,
 };
 
-// What a key's scope must allow for a route guarded by Access::key.
+// The scope a key needs for a route guarded by Access::key.
 // "admin" keys may do everything, "read_only" keys only read, and
 // "add_only" keys may read and add torrents.
 enum class Permission { read, add, admin };
@@ -54,8 +54,8 @@ struct RequestContext {
   std::map<std::string, std::string, std::less<>> path_params;
   std::multimap<std::string, std::string, std::less<>> query;
   std::string actor;  // the key id, or "local" under auth_mode "none"
-  // Set by a handler that answers with an event stream; the Reply it
-  // returns then only contributes headers.
+  // The event stream a handler opened. When it is set, the Reply the
+  // handler returns contributes only headers.
   std::shared_ptr<SseStream> stream;
 };
 

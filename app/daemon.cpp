@@ -57,9 +57,9 @@ fs::path prepare_data_dir(const std::string& data_dir) {
   return path;
 }
 
-// Holds an exclusive lock on DATA_DIR/revaerd.lock for the life of the
+// Takes an exclusive lock on DATA_DIR/revaerd.lock for the life of the
 // process, so two daemons never share one database and resume folder.
-// Throws std::runtime_error when another process holds it.
+// Throws std::runtime_error when another process has the lock.
 int lock_data_dir(const fs::path& data_dir) {
   const fs::path lock_path = data_dir / "revaerd.lock";
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);

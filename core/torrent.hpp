@@ -36,8 +36,8 @@ struct FileStatus {
   bool selected = true;
 };
 
-// What the API shows of one torrent. The engine owns these values; readers
-// get copies.
+// The state of one torrent as the API shows it. The engine owns these
+// values, and readers get copies.
 struct TorrentStatus {
   std::string id;
   std::string name;

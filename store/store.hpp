@@ -119,7 +119,7 @@ class Store {
   virtual void delete_torrent(std::string_view id) = 0;
   virtual std::vector<TorrentRecord> torrents() = 0;
 
-  // Returns true when the database answers a trivial query.
+  // Returns true when the database returns a row for a trivial query.
   virtual bool ping() noexcept = 0;
 };
 

@@ -19,7 +19,7 @@ namespace {
 
 using nlohmann::json;
 
-// A small torrent announcing to a loopback port nobody listens on.
+// Makes a small torrent whose tracker is a free loopback port with no listener.
 std::string make_sample_torrent(const TempDir& dir) {
   write_content(dir / "content" / "Sample", sample_layout(), 404);
   std::string announce =
