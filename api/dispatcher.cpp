@@ -11,6 +11,7 @@
 #include "api/routes.hpp"
 #include "api/sse_service.hpp"
 #include "api/sse_stream.hpp"
+#include "core/request_scope.hpp"
 
 namespace revaer {
 namespace {
@@ -255,6 +256,7 @@ HttpResponse Dispatcher::call_handler(
         context.request_id);
   }
 
+  const RequestScope request_scope(context.request_id);
   Result<Reply> reply = route.handler(context);
   if (!reply) {
     return make_problem_response(reply.problem(), context.request_id);

@@ -6,6 +6,7 @@
 #include "config/settings_schema.hpp"
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/request_scope.hpp"
 
 namespace revaer {
 namespace {
@@ -138,10 +139,29 @@ void ConfigService::set_commit_hook(CommitHook hook) {
 }
 
 void ConfigService::call_commit_hook(std::int64_t revision) {
+  remember_request_id(revision);
   std::lock_guard lock(hook_mutex_);
   if (commit_hook_) {
     commit_hook_(revision);
   }
+}
+
+void ConfigService::remember_request_id(std::int64_t revision) {
+  const std::string& request_id = current_request_id();
+  if (request_id.empty()) {
+    return;
+  }
+  std::lock_guard lock(request_ids_mutex_);
+  request_ids_[revision] = request_id;
+  while (request_ids_.size() > kRememberedRequestIds) {
+    request_ids_.erase(request_ids_.begin());
+  }
+}
+
+std::string ConfigService::request_id_of(std::int64_t revision) const {
+  std::lock_guard lock(request_ids_mutex_);
+  const auto found = request_ids_.find(revision);
+  return found == request_ids_.end() ? std::string() : found->second;
 }
 
 Result<SetupTicket> ConfigService::start_setup(

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -114,6 +115,12 @@ class ConfigService {
       const nlohmann::json& changeset, const std::string& actor,
       std::optional<std::int64_t> expected_revision = std::nullopt);
 
+  // Returns the id of the request that committed `revision` in this
+  // process, or an empty string for a commit made by another daemon, one
+  // made outside a request, or one older than the last
+  // kRememberedRequestIds commits.
+  std::string request_id_of(std::int64_t revision) const;
+
   // Checks a "key_id:secret" credential against the enabled keys.
   std::optional<AuthenticatedKey> authenticate(
       std::string_view credential) const;
@@ -121,6 +128,7 @@ class ConfigService {
  private:
   std::shared_ptr<const ConfigSnapshot> read_snapshot(StoreTransaction& tx);
   void call_commit_hook(std::int64_t revision);
+  void remember_request_id(std::int64_t revision);
 
   void set_current(std::shared_ptr<const ConfigSnapshot> next);
 
@@ -133,6 +141,10 @@ class ConfigService {
   std::shared_ptr<const ConfigSnapshot> current_;
   std::mutex hook_mutex_;  // guards commit_hook_
   CommitHook commit_hook_;
+
+  static constexpr std::size_t kRememberedRequestIds = 256;
+  mutable std::mutex request_ids_mutex_;  // guards request_ids_
+  std::map<std::int64_t, std::string> request_ids_;  // by revision
 };
 
 }  // namespace revaer

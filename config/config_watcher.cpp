@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <string>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 
@@ -192,6 +194,7 @@ void ConfigWatcher::publish_event(const ConfigSnapshot& snapshot,
   }
   std::vector<std::string> sections;
   std::vector<std::string> actors;
+  std::string request_id;  // of the newest commit made through a request
   for (const HistoryEntry& commit : commits) {
     if (commit.revision > snapshot.revision) {
       break;  // committed after the snapshot was read; the next round
@@ -200,9 +203,15 @@ void ConfigWatcher::publish_event(const ConfigSnapshot& snapshot,
       add_unique(sections, section);
     }
     add_unique(actors, commit.actor);
+    if (std::string id = config_.request_id_of(commit.revision); !id.empty()) {
+      request_id = std::move(id);
+    }
   }
   EventInput event;
   event.kind = "settings_changed";
+  if (!request_id.empty()) {
+    event.request_id = std::move(request_id);
+  }
   event.data = {{"revision", snapshot.revision},
                 {"previous_revision", previous},
                 {"sections", sections},

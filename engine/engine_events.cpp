@@ -9,12 +9,16 @@ namespace {
 
 using nlohmann::json;
 
+// An empty `request_id` means no request caused the event.
 EventInput make_event(const char* kind, const std::string& torrent_id,
-                      json data) {
+                      json data, const std::string& request_id = {}) {
   EventInput event;
   event.kind = kind;
   event.torrent_id = torrent_id;
   event.data = std::move(data);
+  if (!request_id.empty()) {
+    event.request_id = request_id;
+  }
   return event;
 }
 
@@ -36,11 +40,7 @@ EventInput torrent_added_event(const TorrentStatus& torrent,
       {"category", optional_text(torrent.category)},
       {"added_at", format_rfc3339(torrent.added_at_ms)},
   };
-  EventInput event = make_event("torrent_added", torrent.id, std::move(data));
-  if (!request_id.empty()) {
-    event.request_id = request_id;
-  }
-  return event;
+  return make_event("torrent_added", torrent.id, std::move(data), request_id);
 }
 
 EventInput files_discovered_event(const std::string& torrent_id,
@@ -94,7 +94,8 @@ EventInput progress_event(const TorrentStatus& torrent) {
 }
 
 EventInput state_changed_event(const TorrentStatus& torrent,
-                               TorrentState previous) {
+                               TorrentState previous,
+                               const std::string& request_id) {
   json data = {
       {"state", to_string(torrent.state)},
       {"previous", to_string(previous)},
@@ -102,7 +103,8 @@ EventInput state_changed_event(const TorrentStatus& torrent,
   if (torrent.state == TorrentState::failed) {
     data["failure_message"] = torrent.failure_message;
   }
-  return make_event("state_changed", torrent.id, std::move(data));
+  return make_event("state_changed", torrent.id, std::move(data),
+                    request_id);
 }
 
 EventInput completed_event(const TorrentStatus& torrent) {
@@ -119,9 +121,10 @@ EventInput completed_event(const TorrentStatus& torrent) {
 }
 
 EventInput torrent_removed_event(const std::string& torrent_id,
-                                 bool delete_data) {
+                                 bool delete_data,
+                                 const std::string& request_id) {
   return make_event("torrent_removed", torrent_id,
-                    {{"delete_data", delete_data}});
+                    {{"delete_data", delete_data}}, request_id);
 }
 
 }  // namespace revaer

@@ -10,7 +10,8 @@
 namespace revaer {
 
 // Builders of the events the engine publishes, one per kind. Each sets
-// the torrent id; the payloads are documented in docs/events.md.
+// the torrent id; the payloads are documented in docs/events.md. A
+// `request_id` is the request that caused the event, empty for none.
 
 // The files_discovered payload lists at most this many files; the rest
 // are counted in file_count only, so one event stays small.
@@ -24,10 +25,12 @@ EventInput metadata_updated_event(const TorrentStatus& torrent,
                                   std::size_t file_count);
 EventInput progress_event(const TorrentStatus& torrent);
 EventInput state_changed_event(const TorrentStatus& torrent,
-                               TorrentState previous);
+                               TorrentState previous,
+                               const std::string& request_id);
 EventInput completed_event(const TorrentStatus& torrent);
 EventInput torrent_removed_event(const std::string& torrent_id,
-                                 bool delete_data);
+                                 bool delete_data,
+                                 const std::string& request_id);
 
 // An EventPublisher that drops every event, for engines built without a
 // bus (unit tests of the engine alone).

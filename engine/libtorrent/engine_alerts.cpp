@@ -5,6 +5,7 @@
 #include <exception>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 #include <spdlog/spdlog.h>
 #include <libtorrent/alert_types.hpp>
@@ -124,10 +125,14 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
     bool unreported_completion = false;
     std::optional<TorrentStatus> updated;
     TorrentState previous = TorrentState::queued;
+    std::string request_id;
     catalog_->update(*id, [&](CatalogEntry& entry) {
       previous = entry.status.state;
       apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
       updated = entry.status;
+      if (entry.status.state != previous) {
+        request_id = std::exchange(entry.state_request_id, {});
+      }
       entry.info_hashes = status.info_hashes;
       unreported_completion = is_complete(status) && !entry.completion_reported;
       if (!entry.files.empty()) return;
@@ -137,7 +142,7 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
     });
 
     if (updated) {
-      publish_status_events(*updated, previous);
+      publish_status_events(*updated, previous, request_id);
     }
 
     // A torrent can be complete without a torrent_finished_alert reaching
@@ -155,9 +160,10 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
 // update: libtorrent reports only torrents whose status changed, and the
 // event bus coalesces progress per torrent.
 void LibtorrentEngine::publish_status_events(const TorrentStatus& status,
-                                             TorrentState previous) {
+                                             TorrentState previous,
+                                             const std::string& request_id) {
   if (status.state != previous) {
-    events_.publish(state_changed_event(status, previous));
+    events_.publish(state_changed_event(status, previous, request_id));
   }
   events_.publish(progress_event(status));
 }

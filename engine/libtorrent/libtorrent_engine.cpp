@@ -21,6 +21,7 @@
 
 #include "core/clock.hpp"
 #include "core/crypto.hpp"
+#include "core/request_scope.hpp"
 #include "engine/libtorrent/add_params.hpp"
 #include "engine/libtorrent/resume_files.hpp"
 #include "engine/libtorrent/session_settings.hpp"
@@ -443,6 +444,7 @@ Status LibtorrentEngine::pause(std::string_view id) {
 
   lt::torrent_handle handle;
   const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
+    entry.state_request_id = current_request_id();
     if (entry.handle.is_valid()) {
       handle = entry.handle;
     } else {
@@ -472,6 +474,7 @@ Status LibtorrentEngine::resume(std::string_view id) {
   bool failed = false;
   const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
     failed = entry.status.state == TorrentState::failed;
+    entry.state_request_id = current_request_id();
     if (entry.handle.is_valid()) {
       handle = entry.handle;
     } else {
@@ -525,7 +528,8 @@ Status LibtorrentEngine::remove(std::string_view id, bool delete_data) {
     std::lock_guard lock(removals_mutex_);
     pending_removals_[primary_info_hash_hex(entry->info_hashes)] = delete_data;
   }
-  events_.publish(torrent_removed_event(std::string(id), delete_data));
+  events_.publish(
+      torrent_removed_event(std::string(id), delete_data, current_request_id()));
   spdlog::info("removed torrent {} ({}){}", id, entry->record.info_hash,
                delete_data ? " and deleted its data" : "");
   return Done{};

@@ -114,7 +114,8 @@ class LibtorrentEngine final : public Engine {
   void request_save(const lt::torrent_handle& handle, bool only_if_modified);
   void finish_save();
   void refresh_files(const std::string& id, const lt::torrent_status& status);
-  void publish_status_events(const TorrentStatus& status, TorrentState previous);
+  void publish_status_events(const TorrentStatus& status, TorrentState previous,
+                             const std::string& request_id);
 
   Store& store_;
   EngineCallbacks callbacks_;

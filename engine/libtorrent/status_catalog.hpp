@@ -35,6 +35,9 @@ struct CatalogEntry {
   bool completion_reported = false;
   // pause() or resume() arrived before the session had added the torrent.
   std::optional<bool> pending_pause;
+  // The request of the last pause() or resume(), put on the next
+  // state_changed event and then cleared.
+  std::string state_request_id;
 };
 
 // The in-memory catalog the API reads: torrent id -> entry, with indexes by

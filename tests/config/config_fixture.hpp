@@ -9,8 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config_service.hpp"
-#include "events/event_publisher.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "tests/support/recording_publisher.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace revaer::test {
@@ -40,23 +40,5 @@ inline std::vector<std::string> pointers(const Problem& problem) {
   }
   return result;
 }
-
-// An EventPublisher that keeps every event.
-class RecordingPublisher final : public EventPublisher {
- public:
-  void publish(EventInput event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(std::move(event));
-  }
-
-  std::vector<EventInput> events() const {
-    std::lock_guard lock(mutex_);
-    return events_;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<EventInput> events_;
-};
 
 }  // namespace revaer::test

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/request_scope.hpp"
 #include "store/postgres/postgres_listener.hpp"
 #include "store/postgres/postgres_store.hpp"
 #include "tests/config/config_fixture.hpp"
@@ -114,6 +115,31 @@ TEST_F(ConfigWatcherTest, LocalCommitReachesConsumers) {
   EXPECT_EQ(values.at("config_revision"), static_cast<double>(committed));
   EXPECT_NE(metrics.render().find("config_apply_latency_ms"),
             std::string::npos);
+}
+
+TEST_F(ConfigWatcherTest, SettingsChangedCarriesRequestId) {
+  test::RecordingPublisher events;
+  ConfigWatcher watcher(config_, nullptr, nullptr, &events, slow_polling());
+  watcher.start();
+
+  std::int64_t committed = 0;
+  {
+    const RequestScope request("req-settings-1");
+    committed = commit_max_active(config_, 4);
+  }
+  EXPECT_EQ(config_.request_id_of(committed), "req-settings-1");
+  ASSERT_TRUE(test::wait_until(
+      [&] { return watcher.applied_revision() == committed; }, kWaitTimeout));
+  ASSERT_TRUE(
+      test::wait_until([&] { return events.events().size() == 1; }, kWaitTimeout));
+  ASSERT_TRUE(events.events()[0].request_id.has_value());
+  EXPECT_EQ(*events.events()[0].request_id, "req-settings-1");
+
+  const std::int64_t unscoped = commit_max_active(config_, 5);
+  EXPECT_EQ(config_.request_id_of(unscoped), "");
+  ASSERT_TRUE(
+      test::wait_until([&] { return events.events().size() == 2; }, kWaitTimeout));
+  EXPECT_FALSE(events.events()[1].request_id.has_value());
 }
 
 TEST_F(ConfigWatcherTest, RejectedChangesetIsNotApplied) {

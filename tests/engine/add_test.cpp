@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/crypto.hpp"
+#include "core/request_scope.hpp"
 #include "engine/libtorrent/resume_files.hpp"
 #include "tests/engine/engine_fixture.hpp"
 
@@ -211,6 +212,44 @@ TEST_F(EngineAdd, PauseAndResumeChangeState) {
   EXPECT_EQ(engine_->pause("no-such-id").problem().status, 404);
   EXPECT_EQ(engine_->resume("no-such-id").problem().status, 404);
   EXPECT_EQ(engine_->remove("no-such-id", false).problem().status, 404);
+}
+
+TEST_F(EngineAdd, ActionEventsCarryRequestId) {
+  const Result<std::string> added = engine_->add(metainfo_request(metainfo_));
+  ASSERT_TRUE(added.ok());
+  const std::string& id = added.value();
+  ASSERT_TRUE(wait_for_state(id, TorrentState::downloading));
+
+  {
+    const RequestScope request("req-pause");
+    ASSERT_TRUE(engine_->pause(id).ok());
+  }
+  ASSERT_TRUE(wait_for_state(id, TorrentState::stopped));
+  {
+    const RequestScope request("req-remove");
+    ASSERT_TRUE(engine_->remove(id, false).ok());
+  }
+
+  std::optional<EventInput> stopped;
+  std::optional<EventInput> removed;
+  ASSERT_TRUE(wait_until([&] {
+    for (const EventInput& event : events_.events()) {
+      if (event.kind == "state_changed" && event.data["state"] == "stopped") {
+        stopped = event;
+      } else if (event.kind == "torrent_removed") {
+        removed = event;
+      }
+    }
+    return stopped && removed;
+  }));
+  EXPECT_EQ(stopped->request_id.value_or(""), "req-pause");
+  EXPECT_EQ(removed->request_id.value_or(""), "req-remove");
+
+  for (const EventInput& event : events_.events()) {
+    if (event.kind == "progress") {
+      EXPECT_FALSE(event.request_id.has_value());
+    }
+  }
 }
 
 TEST_F(EngineAdd, PauseRightAfterAddHolds) {

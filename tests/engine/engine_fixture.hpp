@@ -13,11 +13,12 @@
 #include "engine/libtorrent/libtorrent_engine.hpp"
 #include "tests/engine/fake_store.hpp"
 #include "tests/engine/swarm.hpp"
+#include "tests/support/recording_publisher.hpp"
 
 namespace revaer::testing {
 
 // A LibtorrentEngine on loopback with a fake store and temp directories,
-// recording every completion callback.
+// recording every completion callback and every event.
 class EngineFixture : public ::testing::Test {
  protected:
   void TearDown() override { engine_.reset(); }
@@ -31,7 +32,7 @@ class EngineFixture : public ::testing::Test {
       std::lock_guard lock(completed_mutex_);
       completed_.push_back(status);
     };
-    engine_ = std::make_unique<LibtorrentEngine>(store_, callbacks);
+    engine_ = std::make_unique<LibtorrentEngine>(store_, callbacks, events_);
     engine_->start(loopback_options(downloads(), resume_dir()));
   }
 
@@ -84,6 +85,7 @@ class EngineFixture : public ::testing::Test {
 
   TempDir dir_;
   FakeStore store_;
+  test::RecordingPublisher events_;
   std::mutex completed_mutex_;
   std::vector<TorrentStatus> completed_;
   // Declared last so it stops before the members its callbacks use go away.
