@@ -26,6 +26,15 @@ struct Member {
 };
 using Schema = std::vector<Member>;
 
+// Returns the member called `name`, or schema.end(). A plain function
+// rather than a lambda at each use, because clang 14 cannot capture the
+// structured bindings that name comes from.
+Schema::const_iterator find_member(const Schema& schema,
+                                   std::string_view name) {
+  return std::find_if(schema.begin(), schema.end(),
+                      [name](const Member& m) { return m.name == name; });
+}
+
 constexpr std::int64_t kMaxRate = std::numeric_limits<std::int32_t>::max();
 constexpr std::size_t kMaxPath = 4096;
 
@@ -137,9 +146,7 @@ Check list_of(Check item, std::size_t max_items = 256) {
 void check_members(const Json& v, const Schema& schema,
                    const std::string& pointer, Problems& problems) {
   for (const auto& [name, value] : v.items()) {
-    const auto member =
-        std::find_if(schema.begin(), schema.end(),
-                     [&](const Member& m) { return m.name == name; });
+    const auto member = find_member(schema, name);
     const std::string child = pointer + "/" + escape_pointer_token(name);
     if (member == schema.end()) {
       problems.push_back({child, "unknown field"});
@@ -471,9 +478,7 @@ void validate_document(std::string_view name, const Json& patch,
   merge_document(merged, patch);
   for (const auto& [field, value] : patch.items()) {
     const std::string pointer = root + "/" + escape_pointer_token(field);
-    const auto member =
-        std::find_if(schema->begin(), schema->end(),
-                     [&](const Member& m) { return m.name == field; });
+    const auto member = find_member(*schema, field);
     if (member == schema->end()) {
       problems.push_back({pointer, "unknown field"});
     } else {

@@ -12,9 +12,16 @@ build_packages=(
 )
 test_packages=(
   opentracker transmission-daemon mktorrent postgresql
+  clang libclang-rt-14-dev
 )
 
+# The reference daemon and load generator of bench/http.
+bench_packages=(wrk qbittorrent-nox)
+
 wanted=("${build_packages[@]}")
+if [[ "${1:-}" == "--bench" ]]; then
+  wanted+=("${bench_packages[@]}")
+fi
 if [[ "${1:-}" == "--tests" ]]; then
   wanted+=("${test_packages[@]}")
   if ! command -v npm >/dev/null; then
