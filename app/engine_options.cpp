@@ -9,10 +9,7 @@ EngineOptions engine_options_from(const ConfigSnapshot& snapshot) {
 }
 
 FsPolicyView fs_policy_from(const ConfigSnapshot& snapshot) {
-  FsPolicyView policy;
-  policy.library_root = snapshot.fs_policy.value("library_root", "");
-  policy.move_mode = snapshot.fs_policy.value("move_mode", "hardlink");
-  return policy;
+  return fs_policy_from_json(snapshot.fs_policy);
 }
 
 }  // namespace revaer

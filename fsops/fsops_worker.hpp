@@ -2,7 +2,6 @@
 
 #include <condition_variable>
 #include <deque>
-#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -10,31 +9,27 @@
 #include <thread>
 
 #include "core/torrent.hpp"
+#include "fsops/fs_policy.hpp"
+#include "fsops/fsops_job.hpp"
 
 namespace revaer {
 
-// The fs_policy values one post-processing run uses, read when it starts.
-struct FsPolicyView {
-  std::filesystem::path library_root;
-  std::string move_mode = "hardlink";  // copy|move|hardlink
-};
-
-struct FsopsJob {
-  std::string torrent_id;
-  std::filesystem::path source;  // the payload: download_dir / name
-};
+using FsopsWorkerOptions = FsopsRunOptions;
 
 // Runs post-processing jobs one at a time on its own thread, so a slow copy
-// never stalls the engine or the API.
+// never stalls the engine or the API. Each job runs the stages of
+// run_fsops_job() with the policy PolicySource returns when it starts.
 class FsopsWorker {
  public:
   using PolicySource = std::function<FsPolicyView()>;
   // Receives every state change of a job, on the worker thread.
-  using StatusSink = std::function<void(
-      const std::string& torrent_id, const FsopsStatus& status,
-      const std::optional<std::string>& library_path)>;
+  using StatusSink = FsopsStatusSink;
 
+  // Without meta records: interrupted jobs are not resumed.
   FsopsWorker(PolicySource policy, StatusSink sink);
+  // With `options.meta_dir` set, the jobs whose records show them
+  // interrupted (state "running") are queued again first.
+  FsopsWorker(PolicySource policy, StatusSink sink, FsopsWorkerOptions options);
   ~FsopsWorker();  // stops after the running job; queued jobs are dropped
 
   FsopsWorker(const FsopsWorker&) = delete;
@@ -49,6 +44,7 @@ class FsopsWorker {
 
   PolicySource policy_;
   StatusSink sink_;
+  FsopsWorkerOptions options_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<FsopsJob> queue_;

@@ -8,11 +8,13 @@ build_packages=(
   build-essential cmake ninja-build pkg-config git
   libtorrent-rasterbar-dev libboost1.74-dev libboost-system1.74-dev
   libssl-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libgtest-dev libgmock-dev libpq-dev
+  libcli11-dev libgtest-dev libgmock-dev libpq-dev libarchive-dev
 )
 test_packages=(
   opentracker transmission-daemon mktorrent postgresql
   clang libclang-rt-14-dev
+  par2 p7zip-full libarchive-tools
+  prometheus
 )
 
 # The reference daemon and load generator of bench/http.

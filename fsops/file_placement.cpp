@@ -1,0 +1,197 @@
+#include "fsops/file_placement.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace revaer {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Closes a descriptor when it goes out of scope.
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(int fd) : fd_(fd) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+
+  int get() const { return fd_; }
+
+  // Closes now and reports the error close() returned, or 0.
+  int close_checked() {
+    const int result = ::close(fd_);
+    fd_ = -1;
+    return result == 0 ? 0 : errno;
+  }
+
+ private:
+  int fd_;
+};
+
+// Copies every byte of `in` to `out`. Returns 0 or the errno value.
+int copy_bytes(int in, int out) {
+  for (;;) {
+    const ssize_t copied = ::copy_file_range(in, nullptr, out, nullptr, 1 << 30, 0);
+    if (copied > 0) {
+      continue;
+    }
+    if (copied == 0) {
+      return 0;
+    }
+    if (errno == EINTR) {
+      continue;
+    }
+    if (errno != EXDEV && errno != ENOSYS && errno != EINVAL) {
+      return errno;
+    }
+    break;  // the kernel cannot copy between these files: use read/write
+  }
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t got = ::read(in, buffer, sizeof buffer);
+    if (got == 0) {
+      return 0;
+    }
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      return errno;
+    }
+    for (ssize_t done = 0; done < got;) {
+      const ssize_t put = ::write(out, buffer + done, got - done);
+      if (put < 0) {
+        if (errno == EINTR) {
+          continue;
+        }
+        return errno;
+      }
+      done += put;
+    }
+  }
+}
+
+}  // namespace
+
+std::string errno_text(int error) {
+  const char* name = ::strerrorname_np(error);
+  std::string text = std::strerror(error);
+  if (name != nullptr) {
+    text += std::string(" (") + name + ")";
+  }
+  return text;
+}
+
+FileError::FileError(int error, const std::string& action)
+    : std::system_error(error, std::generic_category()),
+      message_("could not " + action + ": " + errno_text(error)) {}
+
+void throw_file_error(int error, const std::string& action) { throw FileError(error, action); }
+
+mode_t mode_after_umask(mode_t requested, std::optional<mode_t> umask) {
+  return umask ? static_cast<mode_t>(requested & ~*umask & 07777) : requested;
+}
+
+void copy_file_exclusive(const fs::path& from, const fs::path& to, mode_t mode, bool exact) {
+  FileDescriptor in(::open(from.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (in.get() < 0) {
+    throw_file_error(errno, "open '" + from.string() + "'");
+  }
+  FileDescriptor out(
+      ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode));
+  if (out.get() < 0) {
+    throw_file_error(errno, "create '" + to.string() + "'");
+  }
+  int error = copy_bytes(in.get(), out.get());
+  if (error == 0 && exact && ::fchmod(out.get(), mode) != 0) {
+    error = errno;
+  }
+  if (error == 0 && ::fdatasync(out.get()) != 0) {
+    error = errno;
+  }
+  const int close_error = out.close_checked();
+  if (error == 0) {
+    error = close_error;
+  }
+  if (error != 0) {
+    ::unlink(to.c_str());
+    throw_file_error(error, "copy '" + from.string() + "' to '" + to.string() + "'");
+  }
+}
+
+bool place_file(const fs::path& from, const fs::path& to, const PlacementOptions& options) {
+  const fs::path part =
+      to.parent_path() / (std::string(kPartialFilePrefix) + to.filename().string());
+  if (::unlink(part.c_str()) != 0 && errno != ENOENT) {
+    throw_file_error(errno, "remove '" + part.string() + "'");
+  }
+  bool copied_across_devices = false;
+  bool linked = false;
+  if (options.hardlink) {
+    if (::link(from.c_str(), part.c_str()) == 0) {
+      linked = true;
+    } else if (errno == EXDEV) {
+      copied_across_devices = true;
+    } else {
+      throw_file_error(errno, "link '" + from.string() + "' to '" + part.string() + "'");
+    }
+  }
+  if (!linked) {
+    struct stat info {};
+    if (::stat(from.c_str(), &info) != 0) {
+      throw_file_error(errno, "read '" + from.string() + "'");
+    }
+    const mode_t mode = mode_after_umask(info.st_mode & 0777, options.umask);
+    copy_file_exclusive(from, part, mode, options.umask.has_value());
+  }
+  if (::rename(part.c_str(), to.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(part.c_str());
+    throw_file_error(error, "rename '" + part.string() + "' to '" + to.string() + "'");
+  }
+  return copied_across_devices;
+}
+
+void create_folders(const fs::path& path, std::optional<mode_t> umask) {
+  if (path.empty() || fs::is_directory(fs::symlink_status(path))) {
+    return;
+  }
+  create_folders(path.parent_path(), umask);
+  const mode_t mode = mode_after_umask(0777, umask);
+  if (::mkdir(path.c_str(), mode) != 0) {
+    if (errno == EEXIST && fs::is_directory(fs::symlink_status(path))) {
+      return;
+    }
+    throw_file_error(errno, "create folder '" + path.string() + "'");
+  }
+  if (umask && ::chmod(path.c_str(), mode) != 0) {
+    throw_file_error(errno, "set the mode of '" + path.string() + "'");
+  }
+}
+
+void merge_folder(const fs::path& from, const fs::path& to, std::optional<mode_t> umask) {
+  create_folders(to, umask);
+  for (const fs::directory_entry& entry : fs::directory_iterator(from)) {
+    const fs::path target = to / entry.path().filename();
+    if (entry.is_directory() && !entry.is_symlink()) {
+      merge_folder(entry.path(), target, umask);
+      continue;
+    }
+    if (::rename(entry.path().c_str(), target.c_str()) != 0) {
+      throw_file_error(errno, "move '" + entry.path().string() + "' to '" + target.string() + "'");
+    }
+  }
+  fs::remove(from);
+}
+
+}  // namespace revaer

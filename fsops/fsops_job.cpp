@@ -1,0 +1,210 @@
+#include "fsops/fsops_job.hpp"
+
+#include <exception>
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "core/clock.hpp"
+#include "fsops/fsops_meta.hpp"
+#include "fsops/fsops_stages.hpp"
+#include "telemetry/metrics.hpp"
+
+namespace revaer {
+namespace fs = std::filesystem;
+
+namespace {
+
+using StageFunction = Status (*)(StageContext&);
+
+struct StageEntry {
+  std::string_view name;
+  StageFunction run;
+  bool check_only;  // writes nothing, so it runs again on every resume
+};
+
+constexpr StageEntry kStageTable[] = {
+    {kFsopsStages[0], stage_validate_policy, true},
+    {kFsopsStages[1], stage_check_allow_paths, true},
+    {kFsopsStages[2], stage_locate_source, false},
+    {kFsopsStages[3], stage_par2, false},
+    {kFsopsStages[4], stage_extract, false},
+    {kFsopsStages[5], stage_flatten, false},
+    {kFsopsStages[6], stage_transfer, false},
+    {kFsopsStages[7], stage_permissions, false},
+    {kFsopsStages[8], stage_cleanup, false},
+    {kFsopsStages[9], stage_finalise, false},
+};
+
+// Torrent ids become file names, so only a safe alphabet is accepted.
+bool safe_torrent_id(const std::string& id) {
+  if (id.empty() || id.size() > 128 || id.front() == '.') {
+    return false;
+  }
+  for (const char c : id) {
+    const bool allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!allowed) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Runs one stage, turning exceptions into a failed Status.
+Status run_stage(const StageEntry& stage, StageContext& context) {
+  try {
+    if (context.options.before_stage) {
+      Status injected = context.options.before_stage(stage.name);
+      if (!injected) {
+        return injected;
+      }
+    }
+    return stage.run(context);
+  } catch (const std::exception& error) {
+    return Problem::internal(error.what());
+  }
+}
+
+void count_step(const FsopsRunOptions& options, std::string_view step, const char* status) {
+  if (options.metrics == nullptr) {
+    return;
+  }
+  options.metrics
+      ->counter("fsops_steps_total", "Post-processing stages run, by stage and outcome",
+                {{"step", std::string(step)}, {"status", status}})
+      .increment();
+}
+
+class JobRunner {
+ public:
+  JobRunner(const FsopsJob& job, const FsPolicyView& policy, const FsopsRunOptions& options,
+            const FsopsStatusSink& sink)
+      : job_(job), policy_(policy), options_(options), sink_(sink) {}
+
+  FsopsStatus run();
+
+ private:
+  void load_record();
+  void save_record();
+  FsopsStatus fail(std::string_view stage, const std::string& reason);
+  FsopsStatus complete();
+
+  const FsopsJob& job_;
+  const FsPolicyView& policy_;
+  const FsopsRunOptions& options_;
+  const FsopsStatusSink& sink_;
+  FsopsMeta meta_;
+  bool resumed_ = false;
+};
+
+void JobRunner::load_record() {
+  std::optional<FsopsMeta> stored;
+  if (!options_.meta_dir.empty()) {
+    stored = load_meta(meta_path(options_.meta_dir, job_.torrent_id));
+  }
+  // A record for another payload or library starts over: its staging area
+  // belongs to the old library root and its stages to the old payload.
+  if (stored && stored->source == job_.source.string() &&
+      (stored->state == "completed" || stored->library_root == policy_.library_root.string())) {
+    meta_ = std::move(*stored);
+    resumed_ = true;
+    return;
+  }
+  meta_ = FsopsMeta{};
+  meta_.torrent_id = job_.torrent_id;
+  meta_.source = job_.source.string();
+  meta_.library_root = policy_.library_root.string();
+  meta_.started_at_ms = now_unix_ms();
+}
+
+void JobRunner::save_record() {
+  meta_.updated_at_ms = now_unix_ms();
+  if (!options_.meta_dir.empty()) {
+    save_meta(meta_path(options_.meta_dir, job_.torrent_id), meta_);
+  }
+}
+
+FsopsStatus JobRunner::fail(std::string_view stage, const std::string& reason) {
+  spdlog::error("fsops: torrent {} failed at stage {}: {}", job_.torrent_id, stage, reason);
+  const FsopsStatus status{"failed", std::string(stage), reason};
+  meta_.state = "failed";
+  meta_.failed_stage = std::string(stage);
+  meta_.error = reason;
+  try {
+    save_record();
+  } catch (const std::exception& error) {
+    spdlog::error("fsops: could not save the record of torrent {}: {}", job_.torrent_id,
+                  error.what());
+  }
+  sink_(job_.torrent_id, status, std::nullopt);
+  return status;
+}
+
+FsopsStatus JobRunner::complete() {
+  const FsopsStatus status{"completed", std::nullopt, std::nullopt};
+  spdlog::info("fsops: completed torrent {} at '{}'", job_.torrent_id,
+               meta_.library_path.value_or(""));
+  sink_(job_.torrent_id, status, meta_.library_path);
+  return status;
+}
+
+FsopsStatus JobRunner::run() {
+  if (!safe_torrent_id(job_.torrent_id)) {
+    // No record is written: the id cannot name its file.
+    const std::string reason =
+        "torrent id '" + job_.torrent_id + "' cannot name a file; nothing was done";
+    spdlog::error("fsops: torrent {} failed: {}", job_.torrent_id, reason);
+    const FsopsStatus status{"failed", std::string(kFsopsStages[0]), reason};
+    sink_(job_.torrent_id, status, std::nullopt);
+    return status;
+  }
+  load_record();
+  if (meta_.state == "completed") {
+    spdlog::info("fsops: torrent {} was already post-processed; nothing to do", job_.torrent_id);
+    return complete();
+  }
+  spdlog::info("fsops: {} torrent {} ({} into '{}')", resumed_ ? "resuming" : "started",
+               job_.torrent_id, policy_.move_mode, policy_.library_root.string());
+  meta_.state = "running";
+  meta_.failed_stage.reset();
+  meta_.error.reset();
+  meta_.policy = to_json(policy_);
+
+  StageContext context{job_, policy_, options_, meta_, {}};
+  for (const StageEntry& stage : kStageTable) {
+    if (!stage.check_only && meta_.finished(stage.name)) {
+      continue;
+    }
+    sink_(job_.torrent_id, FsopsStatus{"running", std::string(stage.name), std::nullopt},
+          std::nullopt);
+    Status outcome = run_stage(stage, context);
+    if (!outcome) {
+      count_step(options_, stage.name, "failed");
+      return fail(stage.name, outcome.problem().detail);
+    }
+    count_step(options_, stage.name, "completed");
+    if (!meta_.finished(stage.name)) {
+      meta_.finished_stages.emplace_back(stage.name);
+    }
+    if (stage.name == kFsopsStages.back()) {
+      meta_.state = "completed";
+    }
+    try {
+      save_record();
+    } catch (const std::exception& error) {
+      return fail(stage.name, std::string("could not save the job record: ") + error.what());
+    }
+  }
+  return complete();
+}
+
+}  // namespace
+
+FsopsStatus run_fsops_job(const FsopsJob& job, const FsPolicyView& policy,
+                          const FsopsRunOptions& options, const FsopsStatusSink& sink) {
+  JobRunner runner(job, policy, options, sink);
+  return runner.run();
+}
+
+}  // namespace revaer

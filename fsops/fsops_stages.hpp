@@ -1,0 +1,47 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "fsops/fs_policy.hpp"
+#include "fsops/fsops_job.hpp"
+#include "fsops/fsops_meta.hpp"
+
+namespace revaer {
+
+// The state the stages of one run share. The staging area
+// `<library_root>/.revaer-staging-<torrent_id>/` contains `payload/<name>`
+// (the tree being built) and the work folders of par2 and extraction. The
+// finalise stage renames the tree to `<library_root>/<name>`.
+struct StageContext {
+  const FsopsJob& job;
+  const FsPolicyView& policy;
+  const FsopsRunOptions& options;
+  FsopsMeta& meta;
+  ResolvedFsPolicy resolved;  // set by validate_policy
+
+  std::filesystem::path staging_root() const;
+  std::filesystem::path tree() const;         // staging_root/payload/<name>
+  std::filesystem::path destination() const;  // library_root/<name>
+};
+
+// Each stage returns a failed Status with the reason, or throws
+// std::exception, which the runner turns into a failure.
+Status stage_validate_policy(StageContext& context);
+Status stage_check_allow_paths(StageContext& context);
+Status stage_locate_source(StageContext& context);
+Status stage_par2(StageContext& context);
+Status stage_extract(StageContext& context);
+Status stage_flatten(StageContext& context);
+Status stage_transfer(StageContext& context);
+Status stage_permissions(StageContext& context);
+Status stage_cleanup(StageContext& context);
+Status stage_finalise(StageContext& context);
+
+// Returns the regular files under `root`, as '/'-separated paths relative
+// to it, sorted. Symbolic links are neither listed nor followed.
+std::vector<std::string> list_regular_files(const std::filesystem::path& root);
+
+}  // namespace revaer
