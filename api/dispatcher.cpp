@@ -1,13 +1,15 @@
 #include "api/dispatcher.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <exception>
 
 #include <boost/beast/http/field.hpp>
 #include <spdlog/spdlog.h>
 
-#include "api/cidr.hpp"
+#include "api/http_metrics.hpp"
 #include "api/http_util.hpp"
+#include "api/request_auth.hpp"
 #include "api/routes.hpp"
 #include "api/sse_service.hpp"
 #include "api/sse_stream.hpp"
@@ -17,16 +19,6 @@ namespace revaer {
 namespace {
 
 using nlohmann::json;
-
-std::vector<Route> all_routes() {
-  std::vector<Route> routes = system_routes();
-  for (auto table : {torrent_routes, event_routes}) {
-    std::vector<Route> more = table();
-    routes.insert(routes.end(), std::make_move_iterator(more.begin()),
-                  std::make_move_iterator(more.end()));
-  }
-  return routes;
-}
 
 Problem setup_incomplete() {
   Problem problem = Problem::forbidden(
@@ -56,107 +48,12 @@ std::string allow_header(const std::vector<http::verb>& methods) {
   return allow;
 }
 
-// Returns the credential of x-revaer-api-key or of an "Authorization:
-// Bearer" header, or an empty view when the request has neither.
-std::string_view find_credential(const HttpRequest& request) {
-  auto api_key = request.find("x-revaer-api-key");
-  if (api_key != request.end()) {
-    return api_key->value();
-  }
-
-  auto authorization = request.find(http::field::authorization);
-  if (authorization == request.end()) {
-    return {};
-  }
-  std::string_view value = authorization->value();
-  constexpr std::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size() ||
-      !iequals(value.substr(0, kScheme.size()), kScheme)) {
-    return {};
-  }
-  value.remove_prefix(kScheme.size());
-  while (!value.empty() && value.front() == ' ') {
-    value.remove_prefix(1);
-  }
-  return value;
-}
-
-bool scope_allows(std::string_view scope, Permission permission) {
-  if (scope == "admin") {
-    return true;
-  }
-  if (scope == "add_only") {
-    return permission != Permission::admin;
-  }
-  return permission == Permission::read;
-}
-
-// Admits the request or returns the 401/403 problem. Sets context.actor.
-Status authorize(const Route& route, RequestContext& context) {
-  const ConfigSnapshot& snapshot = *context.snapshot;
-  std::string_view credential = find_credential(context.request);
-
-  if (credential.empty()) {
-    bool open_locally =
-        snapshot.app_profile.value("auth_mode", std::string()) == "none" &&
-        is_local_network(context.client, snapshot.app_profile.value(
-                                             "local_networks", json::array()));
-    if (!open_locally) {
-      return Problem::unauthorized(
-          "An API key is required: send x-revaer-api-key: key_id:secret.");
-    }
-    context.actor = "local";
-    return Done{};
-  }
-
-  std::optional<AuthenticatedKey> key =
-      context.api.config.authenticate(credential);
-  if (!key) {
-    return Problem::unauthorized("The API key is unknown, disabled or wrong.");
-  }
-  if (!scope_allows(key->scope, route.permission)) {
-    return Problem::forbidden("The API key's scope '" + key->scope +
-                              "' does not allow this request.");
-  }
-  context.actor = key->key_id;
-  return Done{};
-}
-
-// Admits a request to an Access::stream route by its single-use ticket.
-// Sets context.actor.
-Status redeem_ticket(const Route& route, RequestContext& context,
-                     std::string_view ticket) {
-  std::optional<TicketHolder> holder;
-  if (context.api.events != nullptr) {
-    holder = context.api.events->redeem_ticket(ticket);
-  }
-  if (!holder) {
-    return Problem::unauthorized(
-        "The stream ticket is unknown, used or expired; request a new one "
-        "with POST /v1/events/ticket.");
-  }
-
-  // The key may have been disabled or deleted since the ticket was issued.
-  const auto& keys = context.snapshot->api_keys;
-  bool key_valid = holder->actor == "local" ||
-                   std::any_of(keys.begin(), keys.end(), [&](const auto& key) {
-                     return key.key_id == holder->actor && key.enabled;
-                   });
-  if (!key_valid) {
-    return Problem::unauthorized("The API key of the stream ticket is gone.");
-  }
-  if (!scope_allows(holder->scope, route.permission)) {
-    return Problem::forbidden("The ticket's scope '" + holder->scope +
-                              "' does not allow this request.");
-  }
-  context.actor = holder->actor;
-  return Done{};
-}
-
 HttpResponse render_reply(Reply& reply, RequestContext& context,
                           std::shared_ptr<SseStream>* stream) {
   HttpResponse response =
-      make_json_response(reply.status, reply.body, context.request_id);
+      reply.text
+          ? make_text_response(reply.status, *reply.text, context.request_id)
+          : make_json_response(reply.status, reply.body, context.request_id);
   for (auto& [name, value] : reply.headers) {
     response.set(name, value);
   }
@@ -169,17 +66,44 @@ HttpResponse render_reply(Reply& reply, RequestContext& context,
 
 }  // namespace
 
-Dispatcher::Dispatcher(ApiContext& api) : api_(api), router_(all_routes()) {}
+std::vector<Route> all_routes() {
+  std::vector<Route> routes = system_routes();
+  for (auto table : {torrent_routes, event_routes}) {
+    std::vector<Route> more = table();
+    routes.insert(routes.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  }
+  return routes;
+}
+
+Dispatcher::Dispatcher(ApiContext& api, RateLimit auth_failure_limit)
+    : api_(api), router_(all_routes()), authenticator_(auth_failure_limit) {}
 
 const Route* Dispatcher::find_route(http::verb method,
                                     std::string_view target) const {
   return router_.match(method, split_target(target).first).route;
 }
 
+// Counts and times every response in http_requests_total{route,code} and
+// http_request_duration_seconds{route}, errors included.
 HttpResponse Dispatcher::handle(const HttpRequest& request,
                                 const boost::asio::ip::address& client,
                                 const std::string& request_id,
                                 std::shared_ptr<SseStream>* stream) const {
+  const auto started = std::chrono::steady_clock::now();
+  HttpResponse response = handle_request(request, client, request_id, stream);
+  if (api_.metrics != nullptr) {
+    record_http_request(*api_.metrics,
+                        find_route(request.method(), request.target()),
+                        response.result_int(),
+                        std::chrono::steady_clock::now() - started);
+  }
+  return response;
+}
+
+HttpResponse Dispatcher::handle_request(
+    const HttpRequest& request, const boost::asio::ip::address& client,
+    const std::string& request_id, std::shared_ptr<SseStream>* stream) const {
   try {
     return route_request(request, client, request_id, stream);
   } catch (const StoreError& error) {
@@ -231,25 +155,32 @@ HttpResponse Dispatcher::route_request(
 HttpResponse Dispatcher::call_handler(
     const Route& route, RequestContext& context,
     std::shared_ptr<SseStream>* stream) const {
-  if (route.access == Access::key || route.access == Access::stream) {
-    if (!context.snapshot->is_active()) {
+  AuthOutcome auth;
+  const bool active = context.snapshot->is_active();
+  const bool needs_key = route.access == Access::key ||
+                         route.access == Access::stream ||
+                         (route.access == Access::key_after_setup && active);
+  if (needs_key) {
+    if (!active) {
       return make_problem_response(setup_incomplete(), context.request_id);
     }
-    auto ticket = context.query.find("ticket");
-    Status admitted = route.access == Access::stream &&
-                              ticket != context.query.end()
-                          ? redeem_ticket(route, context, ticket->second)
-                          : authorize(route, context);
-    if (!admitted) {
+    auth = authenticator_.admit(route, context);
+    if (auth.problem) {
       HttpResponse response =
-          make_problem_response(admitted.problem(), context.request_id);
-      if (admitted.problem().status == 401) {
-        response.set(http::field::www_authenticate, "Bearer");
-      }
+          make_problem_response(*auth.problem, context.request_id);
+      apply_auth_headers(response, auth);
       return response;
     }
   }
 
+  HttpResponse response = run_handler(route, context, stream);
+  apply_auth_headers(response, auth);
+  return response;
+}
+
+HttpResponse Dispatcher::run_handler(
+    const Route& route, RequestContext& context,
+    std::shared_ptr<SseStream>* stream) const {
   if (route.needs_engine && !api_.engine.running()) {
     return make_problem_response(
         Problem::unavailable("The torrent engine is not running."),

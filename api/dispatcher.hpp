@@ -5,20 +5,28 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/asio/ip/address.hpp>
 
 #include "api/api_context.hpp"
+#include "api/request_auth.hpp"
 #include "api/router.hpp"
 
 namespace revaer {
+
+// Returns every route the Dispatcher serves, from all route tables. The
+// authorization tests walk this list, so a new table belongs here.
+std::vector<Route> all_routes();
 
 // Turns one complete request into a response: routing, setup-mode gating,
 // authentication, scope checks and the handler call. Thread-safe, and
 // handlers run on the calling thread.
 class Dispatcher {
  public:
-  explicit Dispatcher(ApiContext& api);
+  // `auth_failure_limit` bounds wrong credentials per client address.
+  explicit Dispatcher(ApiContext& api,
+                      RateLimit auth_failure_limit = kAuthFailureLimit);
 
   // Returns the route that `method` and `target` select, or nullptr. The
   // connection uses it to choose the body limit before reading the body.
@@ -36,15 +44,23 @@ class Dispatcher {
                       std::shared_ptr<SseStream>* stream = nullptr) const;
 
  private:
+  // handle() without the per-route metrics.
+  HttpResponse handle_request(const HttpRequest& request,
+                              const boost::asio::ip::address& client,
+                              const std::string& request_id,
+                              std::shared_ptr<SseStream>* stream) const;
   HttpResponse route_request(const HttpRequest& request,
                              const boost::asio::ip::address& client,
                              const std::string& request_id,
                              std::shared_ptr<SseStream>* stream) const;
   HttpResponse call_handler(const Route& route, RequestContext& context,
                             std::shared_ptr<SseStream>* stream) const;
+  HttpResponse run_handler(const Route& route, RequestContext& context,
+                           std::shared_ptr<SseStream>* stream) const;
 
   ApiContext& api_;
   Router router_;
+  RequestAuthenticator authenticator_;
 };
 
 }  // namespace revaer

@@ -24,7 +24,7 @@ ServerState::ServerState(asio::io_context& io, ApiContext api,
     : io_(io),
       api_(std::move(api)),
       limits_(limits),
-      dispatcher_(api_) {}
+      dispatcher_(api_, limits_.auth_failures) {}
 
 tcp::endpoint ServerState::listen(const tcp::endpoint& endpoint) {
   auto acceptor = std::make_shared<Acceptor>(asio::make_strand(io_));
@@ -51,6 +51,9 @@ tcp::endpoint ServerState::listen(const tcp::endpoint& endpoint) {
 asio::awaitable<void> ServerState::accept_loop(
     std::shared_ptr<Acceptor> acceptor) {
   auto self = shared_from_this();
+  boost::system::error_code bound_error;
+  const asio::ip::address listen_address =
+      acceptor->local_endpoint(bound_error).address();
   while (acceptor->is_open()) {
     boost::system::error_code ec;
     asio::any_io_executor strand = asio::make_strand(io_);
@@ -66,11 +69,12 @@ asio::awaitable<void> ServerState::accept_loop(
       co_await delay.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    admit(std::move(socket));
+    admit(std::move(socket), listen_address);
   }
 }
 
-void ServerState::admit(tcp::socket socket) {
+void ServerState::admit(tcp::socket socket,
+                        const asio::ip::address& listen_address) {
   std::unique_lock lock(mutex_);
   if (stopping_) {
     return;  // the socket closes when it goes out of scope
@@ -86,7 +90,8 @@ void ServerState::admit(tcp::socket socket) {
   }
 
   std::uint64_t id = next_connection_id_++;
-  auto connection = std::make_shared<Connection>(std::move(socket), id);
+  auto connection =
+      std::make_shared<Connection>(std::move(socket), id, listen_address);
   connections_.emplace(id, connection);
   lock.unlock();
 

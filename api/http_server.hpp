@@ -13,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "api/api_context.hpp"
+#include "api/request_auth.hpp"
 
 namespace revaer {
 
@@ -23,13 +24,20 @@ class ServerState;
 // Bounds on what one client may send. A violation gets a Problem+JSON
 // response and a log line with the client address.
 struct HttpLimits {
-  std::size_t max_header_bytes = 16 * 1024;         // request line + fields
+  std::size_t max_request_line_bytes = 8 * 1024;  // 414 beyond
+  std::size_t max_header_bytes = 16 * 1024;  // request line + fields; 431
+  std::size_t max_header_fields = 100;       // 431 beyond
   std::size_t max_body_bytes = 1024 * 1024;         // JSON bodies
   std::size_t max_upload_bytes = 16 * 1024 * 1024;  // POST /v1/torrents
   std::size_t max_connections = 512;  // further clients get 503 and close
-  // Time for a whole request header to arrive, including the idle time of
-  // a kept-alive connection before its next request.
-  std::chrono::milliseconds header_timeout{30'000};
+  // Wrong credentials per client address before requests get 429.
+  RateLimit auth_failures = kAuthFailureLimit;
+  // Time to wait for the first byte of a request, on a new connection or a
+  // kept-alive one. The connection closes quietly when it passes.
+  std::chrono::milliseconds idle_timeout{30'000};
+  // Time for the rest of a request header to arrive after its first byte,
+  // so a client that sends it byte by byte gets 408.
+  std::chrono::milliseconds header_timeout{10'000};
   std::chrono::milliseconds body_timeout{60'000};
   std::chrono::milliseconds write_timeout{30'000};
   // How long stop() lets in-flight requests finish before closing.

@@ -17,8 +17,10 @@
 #include <spdlog/spdlog.h>
 
 #include "api/http_util.hpp"
+#include "api/request_bounds.hpp"
 #include "api/server_state.hpp"
 #include "api/sse_stream.hpp"
+#include "api/trace_context.hpp"
 
 namespace revaer {
 namespace {
@@ -30,34 +32,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::milliseconds kLingerTime{2'000};
 constexpr std::size_t kMaxLingerBytes = 32 * 1024 * 1024;
 constexpr std::size_t kMaxLoggedPath = 200;
-
-Problem make_problem(int status, const char* type, const char* title,
-                     std::string detail) {
-  Problem problem;
-  problem.status = status;
-  problem.type = type;
-  problem.title = title;
-  problem.detail = std::move(detail);
-  return problem;
-}
-
-Problem payload_too_large(std::size_t limit) {
-  return make_problem(413, "payload-too-large", "Payload too large",
-                      "The request body exceeds the limit of " +
-                          std::to_string(limit) + " bytes for this route.");
-}
-
-Problem header_too_large(std::size_t limit) {
-  return make_problem(431, "header-too-large",
-                      "Request header fields too large",
-                      "The request line and header fields exceed " +
-                          std::to_string(limit) + " bytes.");
-}
-
-Problem request_timeout() {
-  return make_problem(408, "request-timeout", "Request timeout",
-                      "The request did not arrive in time.");
-}
 
 bool is_parse_error(const error_code& ec) {
   return ec.category() ==
@@ -114,6 +88,10 @@ class Session {
       co_return false;
     }
 
+    if (buffer_.size() == 0 && !co_await wait_for_request()) {
+      co_return false;
+    }
+
     HeaderParser header_parser;
     header_parser.header_limit(
         static_cast<std::uint32_t>(limits_.max_header_bytes));
@@ -126,7 +104,7 @@ class Session {
                                      asio::redirect_error(asio::use_awaitable, ec));
     close_read_timer();
     if (ec) {
-      co_await on_header_error(ec, header_parser.got_some());
+      co_await on_header_error(ec, header_parser);
       co_return false;
     }
 
@@ -134,6 +112,11 @@ class Session {
     Clock::time_point started = Clock::now();
     std::string request_id =
         choose_request_id(header_parser.get()["x-request-id"]);
+    std::optional<TraceParent> trace = read_traceparent(header_parser.get());
+    if (std::optional<Problem> problem = check_header(header_parser.get())) {
+      co_await send_violation(*problem, request_id);
+      co_return false;
+    }
     std::optional<BodyParser> parser;
     if (!co_await read_body(header_parser, parser, request_id)) {
       co_return false;
@@ -143,8 +126,11 @@ class Session {
     std::shared_ptr<SseStream> event_stream;
     HttpResponse response = state_->dispatcher().handle(
         request, client_, request_id, &event_stream);
+    if (trace) {
+      response.set("traceparent", trace->to_header());
+    }
     if (event_stream) {
-      log_request(request, response.result_int(), request_id, started);
+      log_request(request, response.result_int(), request_id, trace, started);
       co_await event_stream->run(connection_, std::move(response), limits_);
       co_return false;
     }
@@ -155,7 +141,7 @@ class Session {
     co_await http::async_write(stream_, response,
                                asio::redirect_error(asio::use_awaitable, ec));
     stream_.expires_never();
-    log_request(request, response.result_int(), request_id, started);
+    log_request(request, response.result_int(), request_id, trace, started);
     co_return !ec && keep_alive;
   }
 
@@ -208,11 +194,72 @@ class Session {
     co_return true;
   }
 
-  asio::awaitable<void> on_header_error(const error_code& ec, bool got_some) {
+  // Waits up to the idle timeout for the first byte of the next request.
+  // Returns false when the connection should close instead.
+  asio::awaitable<bool> wait_for_request() {
+    error_code ec;
+    arm_read_timer(limits_.idle_timeout);
+    co_await stream_.socket().async_wait(
+        asio::ip::tcp::socket::wait_read,
+        asio::redirect_error(asio::use_awaitable, ec));
+    close_read_timer();
+    if (ec || connection_->stopping) {
+      spdlog::debug("client {}: connection closed: {}", client_text_,
+                    connection_->read_timed_out ? "idle timeout"
+                                                : ec.message());
+      co_return false;
+    }
+    co_return true;
+  }
+
+  // Returns a problem for a header that breaks a bound Beast does not
+  // check, or that names a host this server does not serve.
+  std::optional<Problem> check_header(const http::request_header<>& header) {
+    error_code ec;
+    LocalEndpoint local{stream_.socket().local_endpoint(ec).address(),
+                        connection_->listen_address};
+    std::shared_ptr<const ConfigSnapshot> snapshot =
+        state_->api().config.snapshot();
+    return check_request_header(
+        header, limits_, local,
+        snapshot->app_profile.value("allowed_hosts", nlohmann::json::array()));
+  }
+
+  // Tells a request line that is too long from too many header bytes,
+  // after Beast rejected the header as a whole. Beast consumes the request
+  // line from the buffer once it has parsed it, and parses it only when it
+  // is complete, so an empty target means the buffer still starts with it.
+  bool request_line_too_long(const http::request_header<>& header) const {
+    if (header.target().empty()) {
+      auto bytes = buffer_.cdata();
+      return request_line_exceeds(
+          std::string_view(static_cast<const char*>(bytes.data()),
+                           bytes.size()),
+          limits_.max_request_line_bytes);
+    }
+    return request_line_length(header) > limits_.max_request_line_bytes;
+  }
+
+  static std::optional<TraceParent> read_traceparent(
+      const http::request_header<>& header) {
+    if (header.count("traceparent") != 1) {
+      return std::nullopt;  // a repeated traceparent is invalid
+    }
+    return parse_traceparent(header["traceparent"]);
+  }
+
+  asio::awaitable<void> on_header_error(const error_code& ec,
+                                        const HeaderParser& parser) {
     std::string request_id = choose_request_id({});
+    bool got_some = parser.got_some();
     if (ec == http::error::header_limit) {
-      co_await send_violation(header_too_large(limits_.max_header_bytes),
-                              request_id);
+      // A named local, because g++ 12 destroys a temporary of a
+      // conditional expression inside co_await twice.
+      Problem problem = header_too_large(limits_.max_header_bytes);
+      if (request_line_too_long(parser.get())) {
+        problem = uri_too_long(limits_.max_request_line_bytes);
+      }
+      co_await send_violation(problem, request_id);
     } else if (connection_->read_timed_out && got_some) {
       co_await send_violation(request_timeout(), request_id);
     } else if (is_parse_error(ec) && ec != http::error::end_of_stream &&
@@ -302,16 +349,19 @@ class Session {
   }
 
   void log_request(const HttpRequest& request, unsigned status,
-                   const std::string& request_id, Clock::time_point started) {
+                   const std::string& request_id,
+                   const std::optional<TraceParent>& trace,
+                   Clock::time_point started) {
     auto elapsed = std::chrono::duration<double, std::milli>(Clock::now() -
                                                              started);
     bool quiet = status < 400 && (request.method() == http::verb::get ||
                                   request.method() == http::verb::head);
     spdlog::log(quiet ? spdlog::level::debug : spdlog::level::info,
-                "request {}: {} {} -> {} in {:.1f} ms (client {})", request_id,
-                printable(request.method_string()),
+                "request {}: {} {} -> {} in {:.1f} ms (client {}{}{})",
+                request_id, printable(request.method_string()),
                 printable(split_target(request.target()).first), status,
-                elapsed.count(), client_text_);
+                elapsed.count(), client_text_, trace ? ", trace " : "",
+                trace ? trace->trace_id : std::string());
   }
 
   std::shared_ptr<ServerState> state_;

@@ -161,6 +161,16 @@ HttpResponse make_json_response(http::status status,
   return response;
 }
 
+HttpResponse make_text_response(http::status status, const TextBody& text,
+                                const std::string& request_id) {
+  HttpResponse response{status, 11};
+  set_common_headers(response, request_id);
+  response.set(http::field::content_type, text.content_type);
+  response.body() = text.content;
+  response.prepare_payload();
+  return response;
+}
+
 HttpResponse make_problem_response(const Problem& problem,
                                    const std::string& request_id) {
   HttpResponse response{static_cast<http::status>(problem.status), 11};

@@ -50,6 +50,10 @@ HttpResponse make_json_response(http::status status,
                                 const nlohmann::json& body,
                                 const std::string& request_id);
 
+// Builds a response whose body is `text` with its content type.
+HttpResponse make_text_response(http::status status, const TextBody& text,
+                                const std::string& request_id);
+
 // Builds an application/problem+json response for `problem`.
 HttpResponse make_problem_response(const Problem& problem,
                                    const std::string& request_id);

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,9 @@ enum class Access {
   // As `key`, but a single-use `ticket` query parameter from
   // POST /v1/events/ticket may stand in for the key, for browsers.
   stream,
+  // Anyone while setup is incomplete, because no key exists yet; as `key`
+  // once setup is complete.
+  key_after_setup,
 };
 
 // The scope a key needs for a route guarded by Access::key.
@@ -59,11 +63,19 @@ struct RequestContext {
   std::shared_ptr<SseStream> stream;
 };
 
-// A successful handler result, rendered as application/json.
+// A response body that is not JSON, such as the Prometheus exposition.
+struct TextBody {
+  std::string content_type;
+  std::string content;
+};
+
+// A successful handler result, rendered as application/json, or as
+// `text` when that is set.
 struct Reply {
   http::status status = http::status::ok;
   nlohmann::json body = nlohmann::json::object();
   HeaderList headers;
+  std::optional<TextBody> text = std::nullopt;
 };
 
 using Handler = std::function<Result<Reply>(RequestContext&)>;

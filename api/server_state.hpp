@@ -24,12 +24,17 @@ namespace revaer {
 // One accepted client. `stream` uses the connection's strand as executor,
 // and every member but `id` is touched only on that strand.
 struct Connection {
-  explicit Connection(asio::ip::tcp::socket socket, std::uint64_t id_value)
+  Connection(asio::ip::tcp::socket socket, std::uint64_t id_value,
+             asio::ip::address listener)
       : stream(std::move(socket)), id(id_value),
+        listen_address(std::move(listener)),
         read_timer(stream.get_executor()) {}
 
   boost::beast::tcp_stream stream;
   const std::uint64_t id;
+  // The address the listener that accepted it is bound to, which may be
+  // 0.0.0.0 or ::.
+  const asio::ip::address listen_address;
   // Read deadlines cancel the read instead of closing the socket, as
   // tcp_stream's own timeout would, so that a 408 can still be sent.
   asio::steady_timer read_timer;
@@ -54,6 +59,7 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
 
   const HttpLimits& limits() const { return limits_; }
   const Dispatcher& dispatcher() const { return dispatcher_; }
+  const ApiContext& api() const { return api_; }
 
   // Removes a closed connection. Removing the last one after stop() runs
   // the stop callbacks.
@@ -63,7 +69,8 @@ class ServerState : public std::enable_shared_from_this<ServerState> {
   using Acceptor = asio::ip::tcp::acceptor;
 
   asio::awaitable<void> accept_loop(std::shared_ptr<Acceptor> acceptor);
-  void admit(asio::ip::tcp::socket socket);
+  void admit(asio::ip::tcp::socket socket,
+             const asio::ip::address& listen_address);
   void close_remaining();
   void finish_stop(std::unique_lock<std::mutex>& lock);
 

@@ -52,7 +52,8 @@ void validate_key_operation(const Json& op, const std::string& pointer,
     return;
   }
   static const std::vector<std::string> kKnown = {
-      "op", "key_id", "label", "enabled", "scope", "secret", "rate_limit"};
+      "op",    "key_id", "label",     "enabled",
+      "scope", "secret", "rate_limit", "rotate"};
   for (const auto& [field, value] : op.items()) {
     if (std::find(kKnown.begin(), kKnown.end(), field) == kKnown.end()) {
       problems.push_back(
@@ -85,6 +86,13 @@ void validate_key_operation(const Json& op, const std::string& pointer,
   }
   if (op.contains("rate_limit")) {
     validate_rate_limit(op["rate_limit"], pointer + "/rate_limit", problems);
+  }
+  if (op.contains("rotate") && !op["rotate"].is_boolean()) {
+    problems.push_back({pointer + "/rotate", "must be a boolean"});
+  } else if (op.value("rotate", false) && op.contains("secret")) {
+    problems.push_back(
+        {pointer + "/rotate",
+         "must not be combined with secret; send one or the other"});
   }
 }
 
@@ -262,6 +270,14 @@ void write_key_operation(StoreTransaction& tx, const Json& op,
   ApiKeyRecord key;
   if (existing != keys.end()) {
     key = *existing;
+    if (op.value("rotate", false)) {
+      // A fresh random secret replaces the old one, shown once like a new
+      // key's.
+      std::string credential;
+      key.secret_sha256 =
+          issue_api_key(key_id, key.label, key.scope, credential).secret_sha256;
+      issued_keys.push_back(std::move(credential));
+    }
   } else {
     std::string credential;
     key = issue_api_key(key_id, actor, "admin", credential);

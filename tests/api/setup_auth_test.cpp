@@ -283,7 +283,7 @@ TEST_F(Protocol, KeepAlive) {
 TEST_F(Protocol, ConnectionCloseHonoured) {
   TestConnection connection(port_);
   connection.write(
-      "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
   Reply reply = connection.read_reply();
   EXPECT_EQ(reply.status, 200);
   EXPECT_EQ(reply.header("connection"), "close");
@@ -300,7 +300,7 @@ TEST_F(Protocol, MalformedRequest) {
 
 TEST_F(Protocol, HeaderTooLarge) {
   TestConnection connection(port_);
-  connection.write("GET /health HTTP/1.1\r\nHost: x\r\nx-filler: " +
+  connection.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nx-filler: " +
                    std::string(20 * 1024, 'f') + "\r\n\r\n");
   Reply reply = connection.read_reply();
   expect_problem(reply, 431, "header-too-large");
@@ -310,15 +310,15 @@ TEST_F(Protocol, HeaderTooLarge) {
 TEST_F(Protocol, RequestLineTooLarge) {
   TestConnection connection(port_);
   connection.write("GET /" + std::string(20 * 1024, 'p') +
-                   " HTTP/1.1\r\nHost: x\r\n\r\n");
-  expect_problem(connection.read_reply(), 431, "header-too-large");
+                   " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  expect_problem(connection.read_reply(), 414, "uri-too-long");
 }
 
 TEST_F(Protocol, ListensOnIpv6) {
   std::uint16_t port =
       server_->listen({boost::asio::ip::make_address("::1"), 0}).port();
   TestConnection connection(port, "::1");
-  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: x\r\n"
+  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: [::1]\r\n"
                    "Content-Length: 0\r\n\r\n");
   Reply reply = connection.read_reply();
   EXPECT_EQ(reply.status, 200) << reply.body;
@@ -327,7 +327,7 @@ TEST_F(Protocol, ListensOnIpv6) {
 TEST_F(Protocol, DeclaredBodyTooLarge) {
   complete_setup();
   TestConnection connection(port_);
-  connection.write("PATCH /v1/config HTTP/1.1\r\nHost: x\r\n"
+  connection.write("PATCH /v1/config HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    "x-revaer-api-key: " + api_key_ + "\r\n"
                    "Content-Length: 2000000\r\n\r\n");
   Reply reply = connection.read_reply();
@@ -346,7 +346,7 @@ TEST_F(Protocol, SentBodyTooLarge) {
 TEST_F(Protocol, ChunkedBodyTooLarge) {
   complete_setup();
   TestConnection connection(port_);
-  connection.write("PATCH /v1/config HTTP/1.1\r\nHost: x\r\n"
+  connection.write("PATCH /v1/config HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    "x-revaer-api-key: " + api_key_ + "\r\n"
                    "Transfer-Encoding: chunked\r\n\r\n");
   std::string chunk(256 * 1024, 'c');
@@ -363,7 +363,7 @@ TEST_F(Protocol, ChunkedBodyTooLarge) {
 
 TEST_F(Protocol, ExpectContinue) {
   TestConnection connection(port_);
-  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: x\r\n"
+  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    "Expect: 100-continue\r\nContent-Length: 2\r\n\r\n");
   Reply interim = connection.read_reply();
   EXPECT_EQ(interim.status, 100);
@@ -380,7 +380,7 @@ TEST_F(Protocol, JsonTooDeep) {
 
 TEST_F(Protocol, StopClosesIdleConnections) {
   TestConnection connection(port_);
-  connection.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  connection.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   EXPECT_EQ(connection.read_reply().status, 200);
 
   std::promise<void> stopped;
@@ -395,6 +395,7 @@ class ShortTimeouts : public ApiTest {
  protected:
   HttpLimits limits() const override {
     HttpLimits limits;
+    limits.idle_timeout = std::chrono::milliseconds(300);
     limits.header_timeout = std::chrono::milliseconds(300);
     limits.body_timeout = std::chrono::milliseconds(300);
     return limits;
@@ -403,7 +404,7 @@ class ShortTimeouts : public ApiTest {
 
 TEST_F(ShortTimeouts, PartialHeader) {
   TestConnection connection(port_);
-  connection.write("GET /health HTTP/1.1\r\nHost: x\r\n");
+  connection.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n");
   Reply reply = connection.read_reply();
   expect_problem(reply, 408, "request-timeout");
   EXPECT_TRUE(connection.wait_closed());
@@ -411,7 +412,7 @@ TEST_F(ShortTimeouts, PartialHeader) {
 
 TEST_F(ShortTimeouts, PartialBody) {
   TestConnection connection(port_);
-  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: x\r\n"
+  connection.write("POST /admin/setup/start HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                    "Content-Length: 10\r\n\r\n{");
   Reply reply = connection.read_reply();
   expect_problem(reply, 408, "request-timeout");
@@ -434,8 +435,8 @@ class TwoConnections : public ApiTest {
 TEST_F(TwoConnections, ThirdGets503) {
   TestConnection first(port_);
   TestConnection second(port_);
-  first.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
-  second.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+  first.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  second.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
   ASSERT_EQ(first.read_reply().status, 200);
   ASSERT_EQ(second.read_reply().status, 200);
 
