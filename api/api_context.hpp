@@ -5,6 +5,8 @@
 #include "config/config_service.hpp"
 #include "engine/engine.hpp"
 #include "store/store.hpp"
+#include "telemetry/health.hpp"
+#include "telemetry/metrics.hpp"
 
 namespace revaer {
 
@@ -25,6 +27,14 @@ struct ApiContext {
   // The event bus and stream tickets of the SSE routes. Those routes
   // return 503 while it is null.
   EventStreams* events = nullptr;
+
+  // The daemon's metrics; handlers and the HTTP edge count into it when it
+  // is set.
+  MetricsRegistry* metrics = nullptr;
+
+  // The daemon's component health, read by GET /health/full; GET /health
+  // and /health/full update its "database" entry when it is set.
+  HealthRegistry* health = nullptr;
 };
 
 }  // namespace revaer

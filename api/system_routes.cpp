@@ -2,11 +2,13 @@
 
 #include <charconv>
 #include <exception>
+#include <iterator>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "api/cidr.hpp"
+#include "api/health_routes.hpp"
 #include "api/http_util.hpp"
 #include "core/clock.hpp"
 #include "core/version.hpp"
@@ -15,15 +17,6 @@ namespace revaer {
 namespace {
 
 using nlohmann::json;
-
-Result<Reply> get_health(RequestContext& context) {
-  if (!context.api.store.ping()) {
-    Problem problem = Problem::unavailable("The database is not reachable.");
-    problem.extensions = {{"degraded", {"database"}}};
-    return problem;
-  }
-  return Reply{http::status::ok, {{"status", "ok"}}, {}};
-}
 
 // The entity tag of a configuration snapshot: its revision, quoted.
 std::string revision_etag(std::int64_t revision) {
@@ -208,9 +201,8 @@ Result<Reply> patch_config(RequestContext& context) {
 
 std::vector<Route> system_routes() {
   using http::verb;
-  return {
-      {verb::get, "/health", Access::open, Permission::read, false, false,
-       get_health},
+  std::vector<Route> routes = health_routes();
+  std::vector<Route> more = {
       {verb::get, "/.well-known/revaer.json", Access::open, Permission::read,
        false, false, get_well_known},
       {verb::post, "/admin/setup/start", Access::setup, Permission::admin,
@@ -224,6 +216,9 @@ std::vector<Route> system_routes() {
       {verb::patch, "/admin/settings", Access::key, Permission::admin, false,
        false, patch_config},
   };
+  routes.insert(routes.end(), std::make_move_iterator(more.begin()),
+                std::make_move_iterator(more.end()));
+  return routes;
 }
 
 }  // namespace revaer

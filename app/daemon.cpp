@@ -3,6 +3,7 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it
 
 #include <cerrno>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,9 +23,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/spdlog.h>
 
+#include "api/health_checks.hpp"
 #include "api/http_server.hpp"
 #include "api/sse_service.hpp"
 #include "app/engine_options.hpp"
+#include "app/health_monitor.hpp"
+#include "app/observability.hpp"
 #include "config/config_service.hpp"
 #include "config/config_watcher.hpp"
 #include "core/atomic_file.hpp"
@@ -48,6 +52,8 @@ namespace fs = std::filesystem;
 using tcp = asio::ip::tcp;
 
 constexpr int kHttpThreads = 2;
+// Time between the periodic database and engine health checks.
+constexpr std::chrono::seconds kHealthCheckInterval{5};
 
 fs::path prepare_data_dir(const std::string& data_dir) {
   const fs::path path = fs::absolute(data_dir);
@@ -135,21 +141,6 @@ std::unique_ptr<ChangeListener> open_listener(const DaemonOptions& options) {
   return std::make_unique<PostgresChangeListener>(*options.database_url);
 }
 
-// Applies the telemetry level of each new snapshot, unless --log-level
-// fixed it for this run. The format is read at start only: replacing the
-// logger while other threads log through it would not be safe.
-ConfigConsumer log_level_consumer(const DaemonOptions& options) {
-  return [fixed = options.log_level.has_value()](const ConfigSnapshot& snapshot) {
-    if (fixed) {
-      return;
-    }
-    const nlohmann::json telemetry =
-        snapshot.app_profile.value("telemetry", nlohmann::json::object());
-    const std::string level = telemetry.value("level", "info");
-    spdlog::default_logger()->set_level(spdlog::level::from_str(level));
-  };
-}
-
 void log_start(const fs::path& data_dir) {
   spdlog::info("revaerd {} ({}) starting with data dir '{}'", build_version(),
                build_commit(), data_dir.string());
@@ -183,6 +174,7 @@ int run_daemon(const DaemonOptions& options) {
     bus_options.retained_events = *options.event_window;
   }
   EventBus events(store_event_ids(*store), &metrics, bus_options);
+  HealthRegistry health(&events);
   EventStreams event_streams(events);
   FsopsEvents fsops_events(events);
 
@@ -198,12 +190,14 @@ int run_daemon(const DaemonOptions& options) {
   LibtorrentEngine engine(*store, callbacks, events);
   fsops = std::make_unique<FsopsWorker>(
       [&config] { return fs_policy_from(*config.snapshot()); },
-      [&engine, &fsops_events](
+      [&engine, &fsops_events, &health](
           const std::string& id, const FsopsStatus& status,
           const std::optional<std::string>& library_path) {
         engine.set_fsops_status(id, status, library_path);
         fsops_events.on_status(id, status, library_path);
-      });
+        report_fsops_health(health, id, status);
+      },
+      FsopsWorkerOptions{.meta_dir = data_dir / "fsops", .metrics = &metrics});
 
   // Called by the setup handler and by the config watcher, which starts the
   // engine when another daemon on the same database completed setup.
@@ -229,12 +223,26 @@ int run_daemon(const DaemonOptions& options) {
       start_engine();
     }
   });
-  watcher.add_consumer("log level", log_level_consumer(options));
+  watcher.add_consumer("log settings",
+                       log_settings_consumer(options.log_level.has_value()));
+  watcher.add_consumer("rate limit guard",
+                       rate_limit_guard_consumer(health, metrics));
+  register_daemon_metrics(metrics, engine);
+  check_rate_limit_guard(*config.snapshot(), health, nullptr);
   watcher.start();
+
+  EngineHealthCheck engine_check;
+  HealthMonitor health_monitor(kHealthCheckInterval, [&] {
+    check_database(*store, &health);
+    engine_check.run(engine, *config.snapshot(), health);
+  });
+  health_monitor.start();
 
   asio::io_context io(kHttpThreads);
   ApiContext api{config, engine, *store, start_engine};
   api.events = &event_streams;
+  api.metrics = &metrics;
+  api.health = &health;
   HttpServer server(io, std::move(api));
   const tcp::endpoint bound =
       server.listen(resolve_listen_endpoint(io, options, *config.snapshot()));
@@ -258,6 +266,7 @@ int run_daemon(const DaemonOptions& options) {
     thread.join();
   }
 
+  health_monitor.stop();
   watcher.stop();
   engine.stop();
   fsops->stop();
