@@ -1,15 +1,18 @@
 #include "cli/app.hpp"
 
-#include <functional>
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "cli/api_session.hpp"
-#include "cli/commands.hpp"
-#include "cli/options.hpp"
-#include "cli/tail.hpp"
+#include "cli/error_capture.hpp"
+#include "cli/invocation.hpp"
+#include "cli/telemetry_event.hpp"
 #include "core/crypto.hpp"
 #include "core/version.hpp"
 
@@ -17,22 +20,7 @@ namespace revaer::client {
 
 namespace {
 
-using Command = std::function<int(CommandContext&)>;
-
-// Everything the command line fills in. CLI11 keeps pointers into it, so it
-// must outlive parsing.
-struct Invocation {
-  GlobalOptions options;
-  std::string output = "table";
-  SetupStartArgs setup_start;
-  SetupCompleteArgs setup_complete;
-  AddArgs add;
-  ActionArgs action;
-  ListArgs list;
-  std::string status_id;
-  TailArgs tail;
-  Command command;
-};
+constexpr auto kMaxTelemetryTimeout = std::chrono::seconds(2);
 
 void add_global_options(CLI::App& app, Invocation& inv) {
   app.add_option("--api-url", inv.options.api_url, "Daemon base URL, http://host[:port]")
@@ -48,127 +36,71 @@ void add_global_options(CLI::App& app, Invocation& inv) {
       ->check(CLI::IsMember({"table", "json"}))
       ->capture_default_str();
   app.add_flag("-v,--verbose", inv.options.verbose,
-               "Log each request and response status to stderr");
+               "Log each request and response status to stderr, the key secret masked");
 }
 
-void add_setup_commands(CLI::App& app, Invocation& inv) {
-  auto* setup = app.add_subcommand("setup", "First-run setup of the daemon");
-  setup->require_subcommand(1);
-
-  auto* start = setup->add_subcommand("start", "Issue a setup token");
-  start->add_option("--issued-by", inv.setup_start.issued_by,
-                    "Who asked for the token, recorded by the daemon");
-  start->add_option("--ttl-seconds", inv.setup_start.ttl_seconds, "Token lifetime in seconds")
-      ->check(CLI::PositiveNumber);
-  start->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) { return run_setup_start(ctx, inv.setup_start); };
-  });
-
-  auto* complete =
-      setup->add_subcommand("complete", "Apply the first changeset and create the first API key");
-  complete->add_option("--token", inv.setup_complete.token, "Setup token")
-      ->envname("REVAER_SETUP_TOKEN")
-      ->required();
-  complete->add_option("--file", inv.setup_complete.file,
-                       "Changeset JSON file, - for stdin (default: {})");
-  complete->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) {
-      return run_setup_complete(ctx, inv.setup_complete);
-    };
-  });
+// Returns the names of the subcommands the parser selected, joined by
+// spaces: "keys create". Also works after a failed parse, with the part
+// that was parsed.
+std::string command_path(const CLI::App& app) {
+  std::string path;
+  const CLI::App* current = &app;
+  while (true) {
+    const auto selected = current->get_subcommands();
+    if (selected.empty()) {
+      return path;
+    }
+    current = selected.front();
+    path += (path.empty() ? "" : " ") + current->get_name();
+  }
 }
 
-void add_torrent_commands(CLI::App& app, Invocation& inv) {
-  auto* torrent = app.add_subcommand("torrent", "Add or remove torrents");
-  torrent->require_subcommand(1);
-
-  auto* add = torrent->add_subcommand("add", "Add a magnet URI or .torrent");
-  add->add_option("source", inv.add.source, "magnet: URI or .torrent path")->required();
-  add->add_option("--name", inv.add.name, "Display name");
-  add->add_option("--id", inv.add.id, "Client-chosen UUID (idempotent add)");
-  add->add_option("--download-dir", inv.add.download_dir, "Download directory");
-  add->add_option("--category", inv.add.category, "Category");
-  add->add_option("--tag", inv.add.tags, "Tag (repeatable)")->allow_extra_args(false);
-  add->add_flag("--paused", inv.add.paused, "Add without starting");
-  add->add_flag("--sequential", inv.add.sequential, "Download pieces in order");
-  add->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) { return run_torrent_add(ctx, inv.add); };
-  });
-
-  auto* remove = torrent->add_subcommand("remove", "Remove a torrent");
-  remove->add_option("id", inv.action.id, "Torrent id")->required();
-  remove->add_flag("--delete-data", inv.action.delete_data, "Also delete the downloaded data");
-  remove->callback([&inv] {
-    inv.action.type = "remove";
-    inv.command = [&inv](CommandContext& ctx) { return run_action(ctx, inv.action); };
-  });
-}
-
-void add_view_commands(CLI::App& app, Invocation& inv) {
-  auto* ls = app.add_subcommand("ls", "List torrents");
-  ls->add_option("--limit", inv.list.limit, "Torrents per page");
-  ls->add_option("--cursor", inv.list.cursor, "Cursor of the next page");
-  ls->add_option("--state", inv.list.state, "States to show, comma-separated");
-  ls->add_option("--name", inv.list.name, "Name filter");
-  ls->callback(
-      [&inv] { inv.command = [&inv](CommandContext& ctx) { return run_list(ctx, inv.list); }; });
-
-  auto* status = app.add_subcommand("status", "Show one torrent and files");
-  status->add_option("id", inv.status_id, "Torrent id or id prefix")->required();
-  status->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) { return run_status(ctx, inv.status_id); };
-  });
-
-  auto* action = app.add_subcommand("action", "Pause, resume or remove");
-  action->add_option("id", inv.action.id, "Torrent id or id prefix")->required();
-  action->add_option("type", inv.action.type, "Action")
-      ->required()
-      ->check(CLI::IsMember({"pause", "resume", "remove"}));
-  action->add_flag("--delete-data", inv.action.delete_data,
-                   "With remove: also delete the downloaded data");
-  action->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) { return run_action(ctx, inv.action); };
-  });
-}
-
-void add_tail_command(CLI::App& app, Invocation& inv) {
-  auto* tail = app.add_subcommand(
-      "tail", "Print events as they happen; reconnects and resumes by itself");
-  tail->add_option("--torrent", inv.tail.torrents,
-                   "Only events of these torrent ids (comma-separated or repeated)");
-  tail->add_option("--event", inv.tail.events,
-                   "Only these event kinds, e.g. progress,state_changed");
-  tail->add_option("--state", inv.tail.states,
-                   "Only events that carry one of these torrent states");
-  tail->add_option("--resume-file", inv.tail.resume_file,
-                   "File keeping the last printed event id, read at start and "
-                   "rewritten after each event");
-  tail->add_option("--retry-secs", inv.tail.retry_secs,
-                   "Seconds to wait before reconnecting (default: the daemon's "
-                   "advice, 2)");
-  tail->callback([&inv] {
-    inv.command = [&inv](CommandContext& ctx) { return run_tail(ctx, inv.tail); };
-  });
-}
-
-int run_command(Invocation& inv) {
-  const auto request_id = new_uuid();
+int run_command(Invocation& inv, const std::string& request_id, std::ostream& err) {
   try {
-    ApiSession session(inv.options, request_id, std::cerr);
-    CommandContext ctx{inv.options, session, std::cout, std::cerr};
+    if (inv.local_command) {
+      return inv.local_command(std::cout);
+    }
+    ApiSession session(inv.options, request_id, err);
+    CommandContext ctx{inv.options, session, std::cout, err};
     return inv.command(ctx);
   } catch (const UsageError& error) {
-    std::cerr << "error: " << error.what() << '\n' << "request id: " << request_id << '\n';
+    err << "error: " << error.what() << '\n';
     return kExitValidation;
   } catch (const HttpError& error) {
-    std::cerr << "error: request to the daemon at " << inv.options.api_url
-              << " failed: " << error.what() << '\n'
-              << "request id: " << request_id << '\n';
+    err << "error: request to the daemon at " << inv.options.api_url << " failed: " << error.what()
+        << '\n'
+        << "request id: " << request_id << '\n';
     return kExitRuntime;
   } catch (const std::exception& error) {
-    std::cerr << "error: " << error.what() << '\n' << "request id: " << request_id << '\n';
+    err << "error: " << error.what() << '\n' << "request id: " << request_id << '\n';
     return kExitRuntime;
   }
+}
+
+std::chrono::milliseconds telemetry_timeout(const GlobalOptions& options) {
+  const double secs = options.timeout_secs;
+  if (secs > 0.0 && secs < 2.0) {
+    return std::chrono::milliseconds(
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(secs * 1000)));
+  }
+  return kMaxTelemetryTimeout;
+}
+
+void send_telemetry(const Invocation& inv, const std::string& command,
+                    const std::string& request_id, int exit_code, const std::string& message) {
+  const char* endpoint = std::getenv("REVAER_TELEMETRY_ENDPOINT");
+  if (endpoint == nullptr || *endpoint == '\0') {
+    return;
+  }
+  TelemetryEvent event;
+  event.command = command;
+  event.trace_id = request_id;
+  event.exit_code = exit_code;
+  event.message = exit_code == kExitOk ? "" : message;
+  event.timestamp_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+  post_telemetry(endpoint, event, telemetry_timeout(inv.options), inv.options.verbose, std::cerr);
 }
 
 }  // namespace
@@ -181,24 +113,31 @@ int run_cli(int argc, char** argv) {
   app.set_version_flag("--version",
                        std::string("revaer ") + build_version() + " (" + build_commit() + ")");
   add_global_options(app, inv);
-  add_setup_commands(app, inv);
   add_torrent_commands(app, inv);
-  add_view_commands(app, inv);
-  add_tail_command(app, inv);
+  add_admin_commands(app, inv);
+  inv.root = &app;
+  const auto request_id = new_uuid();
 
   try {
     app.parse(argc, argv);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);
   } catch (const CLI::ParseError& error) {
-    const int code = app.exit(error);
-    return code == 0 ? kExitOk : kExitValidation;
+    app.exit(error);
+    send_telemetry(inv, command_path(app), request_id, kExitValidation, error.what());
+    return kExitValidation;
   }
 
   inv.options.output = inv.output == "json" ? OutputFormat::json : OutputFormat::table;
-  if (!inv.command) {
-    std::cerr << "error: no command given; run revaer --help\n";
-    return kExitValidation;
+  ErrorCapture err(std::cerr);
+  int code = kExitValidation;
+  if (!inv.command && !inv.local_command) {
+    err.stream() << "error: no command given; run revaer --help\n";
+  } else {
+    code = run_command(inv, request_id, err.stream());
   }
-  return run_command(inv);
+  send_telemetry(inv, command_path(app), request_id, code, err.first_error());
+  return code;
 }
 
 }  // namespace revaer::client

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/json_fields.hpp"
 #include "cli/problem_output.hpp"
 
 namespace revaer::client {
@@ -28,7 +29,55 @@ std::string read_stream(std::istream& in, std::size_t max_bytes, const std::stri
   return data;
 }
 
+constexpr std::size_t kMaxChangesetBytes = 4 * 1024 * 1024;
+constexpr std::size_t kMaxDetailBytes = 512;
+
+// Returns the problem document of an error response: its body when that is
+// a JSON object, else a problem built from the status and the body's text.
+nlohmann::json problem_document(const HttpResponse& response, const std::string& request_id) {
+  auto body = nlohmann::json::parse(response.body, nullptr, false);
+  if (body.is_object()) {
+    return body;
+  }
+  nlohmann::json problem = {{"type", "about:blank"},
+                            {"title", "HTTP " + std::to_string(response.status)},
+                            {"status", response.status},
+                            {"request_id", request_id}};
+  if (!response.body.empty()) {
+    problem["detail"] = response.body.substr(0, kMaxDetailBytes);
+  }
+  return problem;
+}
+
 }  // namespace
+
+std::string read_changeset(const std::string& path) {
+  const auto text = read_input(path, kMaxChangesetBytes);
+  const auto source = path == "-" ? std::string("standard input") : "'" + path + "'";
+  nlohmann::json changeset;
+  try {
+    changeset = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw UsageError("invalid JSON in " + source + ": " + error.what());
+  }
+  if (!changeset.is_object()) {
+    throw UsageError("the changeset in " + source + " must be a JSON object");
+  }
+  return changeset.dump();
+}
+
+void print_json(CommandContext& ctx, const nlohmann::json& document) {
+  ctx.out << document.dump() << '\n';
+}
+
+int report_failure(CommandContext& ctx, const HttpResponse& response) {
+  print_problem(ctx.err, response, ctx.session.request_id());
+  if (ctx.options.output == OutputFormat::json) {
+    print_json(ctx, problem_document(response, ctx.session.request_id()));
+  }
+  const int code = exit_code_for_status(response.status);
+  return code == kExitOk ? kExitRuntime : code;
+}
 
 std::string read_input(const std::string& path, std::size_t max_bytes) {
   if (path == "-") {
@@ -44,10 +93,8 @@ std::string read_input(const std::string& path, std::size_t max_bytes) {
 
 int deliver(CommandContext& ctx, const HttpResponse& response,
             const std::function<void(const nlohmann::json&)>& render) {
-  const int code = exit_code_for_status(response.status);
-  if (code != kExitOk) {
-    print_problem(ctx.err, response, ctx.session.request_id());
-    return code;
+  if (exit_code_for_status(response.status) != kExitOk) {
+    return report_failure(ctx, response);
   }
 
   if (ctx.options.output == OutputFormat::json) {

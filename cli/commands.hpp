@@ -43,11 +43,21 @@ struct AddArgs {
   bool sequential = false;
 };
 
+// Filters take comma-separated values, as GET /v1/torrents does.
 struct ListArgs {
   std::optional<int> limit;
   std::optional<std::string> cursor;
   std::optional<std::string> state;
   std::optional<std::string> name;
+  std::optional<std::string> tracker;
+  std::optional<std::string> extension;
+  std::optional<std::string> tags;
+  bool all = false;  // follow `next` cursors through every page
+};
+
+struct StatusArgs {
+  std::string id;  // a UUID or a unique prefix of one
+  bool follow = false;
 };
 
 struct ActionArgs {
@@ -62,7 +72,7 @@ int run_setup_start(CommandContext& ctx, const SetupStartArgs& args);
 int run_setup_complete(CommandContext& ctx, const SetupCompleteArgs& args);
 int run_torrent_add(CommandContext& ctx, const AddArgs& args);
 int run_list(CommandContext& ctx, const ListArgs& args);
-int run_status(CommandContext& ctx, const std::string& id);
+int run_status(CommandContext& ctx, const StatusArgs& args);
 int run_action(CommandContext& ctx, const ActionArgs& args);
 
 // Builds the body of POST /v1/torrents, reading a .torrent file when the
@@ -71,17 +81,37 @@ int run_action(CommandContext& ctx, const ActionArgs& args);
 nlohmann::json build_add_body(const AddArgs& args);
 
 // Builds the GET /v1/torrents target with its query string. Throws
-// UsageError for a limit below 1.
+// UsageError for a limit outside 1-200, an unknown state, an empty cursor,
+// or a filter with an empty value or more than 32 values.
 std::string build_list_target(const ListArgs& args);
+
+// Returns the full torrent id for a UUID or for a unique id prefix such as
+// the short id `ls` prints. When the list request needed for a prefix
+// fails, prints the error, sets `exit_code` and returns nullopt. Throws
+// UsageError for text that is neither, or a prefix matching none or many.
+std::optional<std::string> resolve_id(CommandContext& ctx, const std::string& text, int& exit_code);
 
 // Reads a whole file, or standard input for "-", rejecting more than
 // `max_bytes`. Throws UsageError naming `path` on any failure.
 std::string read_input(const std::string& path, std::size_t max_bytes);
 
-// Finishes a command once the response is in: prints an error response as
-// a problem, prints the body for --output json, or calls `render` with
-// the parsed body for table output. Returns the exit code.
+// Reads a changeset from a file, or standard input for "-", and returns it
+// serialised. Throws UsageError for a missing, unreadable or oversized
+// file, invalid JSON or JSON that is not an object.
+std::string read_changeset(const std::string& path);
+
+// Finishes a command once the response is in: reports an error response
+// with report_failure(), prints the body for --output json, or calls
+// `render` with the parsed body for table output. Returns the exit code.
 int deliver(CommandContext& ctx, const HttpResponse& response,
             const std::function<void(const nlohmann::json&)>& render);
+
+// Reports an error response: the readable problem and the request id on
+// stderr and, for --output json, the problem document on stdout. Returns
+// the exit code for its status.
+int report_failure(CommandContext& ctx, const HttpResponse& response);
+
+// Prints one JSON document on its own line.
+void print_json(CommandContext& ctx, const nlohmann::json& document);
 
 }  // namespace revaer::client

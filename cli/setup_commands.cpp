@@ -5,23 +5,8 @@ namespace revaer::client {
 
 namespace {
 
-constexpr std::size_t kMaxChangesetBytes = 4 * 1024 * 1024;
-
 std::string changeset_body(const std::string& file) {
-  if (file.empty()) {
-    return "{}";
-  }
-  const auto text = read_input(file, kMaxChangesetBytes);
-  const auto source = file == "-" ? std::string("standard input") : "'" + file + "'";
-  try {
-    const auto changeset = nlohmann::json::parse(text);
-    if (!changeset.is_object()) {
-      throw UsageError("the changeset in " + source + " must be a JSON object");
-    }
-    return changeset.dump();
-  } catch (const nlohmann::json::parse_error& error) {
-    throw UsageError("invalid JSON in " + source + ": " + error.what());
-  }
+  return file.empty() ? std::string("{}") : read_changeset(file);
 }
 
 }  // namespace

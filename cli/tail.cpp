@@ -268,11 +268,12 @@ int run_tail(CommandContext& ctx, const TailArgs& args) {
     }
 
     if (outcome.end == StreamOutcome::End::status) {
-      int code = exit_code_for_status(outcome.response.status);
-      print_problem(ctx.err, outcome.response, ctx.session.request_id());
-      if (code == kExitValidation) {
-        return code;
+      // A final 4xx also prints its problem document for --output json,
+      // but a status worth retrying is reported on stderr only.
+      if (exit_code_for_status(outcome.response.status) == kExitValidation) {
+        return report_failure(ctx, outcome.response);
       }
+      print_problem(ctx.err, outcome.response, ctx.session.request_id());
     } else if (outcome.end == StreamOutcome::End::transport) {
       ctx.err << "error: " << outcome.message << '\n';
     }

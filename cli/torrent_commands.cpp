@@ -1,11 +1,13 @@
 #include "cli/commands.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <string_view>
 
+#include "cli/follow.hpp"
 #include "cli/json_fields.hpp"
 #include "cli/output.hpp"
-#include "cli/problem_output.hpp"
 #include "cli/torrent_view.hpp"
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
@@ -18,6 +20,11 @@ constexpr std::size_t kMaxTorrentFileBytes = 16 * 1024 * 1024;
 constexpr std::size_t kMinIdPrefix = 4;
 constexpr int kResolvePageLimit = 200;
 constexpr int kMaxResolvePages = 1000;
+constexpr int kMaxPageLimit = 200;
+constexpr int kMaxListPages = 100000;
+constexpr std::size_t kMaxFilterValues = 32;
+constexpr std::array<std::string_view, 7> kStates = {
+    "queued", "fetching_metadata", "downloading", "seeding", "completed", "failed", "stopped"};
 
 bool starts_with_magnet(const std::string& source) {
   constexpr std::string_view kPrefix = "magnet:";
@@ -41,6 +48,29 @@ bool is_id_prefix(const std::string& text) {
                      [](unsigned char c) { return std::isxdigit(c) != 0 || c == '-'; });
 }
 
+// Splits a comma-separated filter. Throws UsageError for an empty value or
+// more values than the daemon accepts.
+std::vector<std::string> filter_values(const std::string& flag, const std::string& text) {
+  std::vector<std::string> values;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    values.push_back(text.substr(start, comma - start));
+    if (values.back().empty()) {
+      throw UsageError("invalid " + flag + " '" + text + "': values must not be empty");
+    }
+    if (comma == std::string::npos) {
+      break;
+    }
+    start = comma + 1;
+  }
+  if (values.size() > kMaxFilterValues) {
+    throw UsageError("invalid " + flag + ": at most " + std::to_string(kMaxFilterValues) +
+                     " comma-separated values are allowed");
+  }
+  return values;
+}
+
 void append_query(std::string& target, const char* name, const std::string& value) {
   target += target.find('?') == std::string::npos ? '?' : '&';
   target += name;
@@ -60,9 +90,8 @@ std::optional<std::vector<std::string>> find_ids_with_prefix(CommandContext& ctx
 
   for (int page = 0; page < kMaxResolvePages; ++page) {
     const auto response = ctx.session.send("GET", build_list_target(page_args));
-    exit_code = exit_code_for_status(response.status);
-    if (exit_code != kExitOk) {
-      print_problem(ctx.err, response, ctx.session.request_id());
+    if (exit_code_for_status(response.status) != kExitOk) {
+      exit_code = report_failure(ctx, response);
       return std::nullopt;
     }
     const auto body = nlohmann::json::parse(response.body, nullptr, false);
@@ -88,9 +117,8 @@ std::optional<std::vector<std::string>> find_ids_with_prefix(CommandContext& ctx
   return matches;
 }
 
-// Returns the full torrent id for a UUID or for a unique id prefix such as
-// the short id `ls` prints. When the list request needed for a prefix
-// fails, prints the error, sets `exit_code` and returns nullopt.
+}  // namespace
+
 std::optional<std::string> resolve_id(CommandContext& ctx, const std::string& text,
                                       int& exit_code) {
   const auto id = lower(text);
@@ -115,6 +143,8 @@ std::optional<std::string> resolve_id(CommandContext& ctx, const std::string& te
   }
   return matches->front();
 }
+
+namespace {
 
 int post_action(CommandContext& ctx, const ActionArgs& args) {
   if (args.delete_data && args.type != "remove") {
@@ -180,19 +210,39 @@ nlohmann::json build_add_body(const AddArgs& args) {
 std::string build_list_target(const ListArgs& args) {
   std::string target = "/v1/torrents";
   if (args.limit) {
-    if (*args.limit < 1) {
-      throw UsageError("invalid --limit: expected a positive number");
+    if (*args.limit < 1 || *args.limit > kMaxPageLimit) {
+      throw UsageError("invalid --limit " + std::to_string(*args.limit) +
+                       ": expected a number from 1 to " + std::to_string(kMaxPageLimit));
     }
     append_query(target, "limit", std::to_string(*args.limit));
   }
   if (args.cursor) {
+    if (args.cursor->empty()) {
+      throw UsageError("invalid --cursor: expected the `next` value of an earlier page");
+    }
     append_query(target, "cursor", *args.cursor);
   }
   if (args.state) {
+    for (const auto& state : filter_values("--state", *args.state)) {
+      if (std::find(kStates.begin(), kStates.end(), lower(state)) == kStates.end()) {
+        throw UsageError("invalid --state '" + state +
+                         "': expected queued, fetching_metadata, downloading, seeding, "
+                         "completed, failed or stopped");
+      }
+    }
     append_query(target, "state", *args.state);
   }
-  if (args.name) {
-    append_query(target, "name", *args.name);
+  const std::array<std::pair<const char*, const std::optional<std::string>*>, 4> filters = {{
+      {"name", &args.name},
+      {"tracker", &args.tracker},
+      {"extension", &args.extension},
+      {"tags", &args.tags},
+  }};
+  for (const auto& [name, value] : filters) {
+    if (*value) {
+      filter_values(std::string("--") + name, **value);
+      append_query(target, name, **value);
+    }
   }
   return target;
 }
@@ -206,17 +256,61 @@ int run_torrent_add(CommandContext& ctx, const AddArgs& args) {
 }
 
 int run_list(CommandContext& ctx, const ListArgs& args) {
-  const auto response = ctx.session.send("GET", build_list_target(args));
-  return deliver(ctx, response, [&](const nlohmann::json& page) {
-    ctx.out << render_torrent_list(page, terminal_width(), colour_enabled());
-  });
+  if (!args.all) {
+    const auto response = ctx.session.send("GET", build_list_target(args));
+    return deliver(ctx, response, [&](const nlohmann::json& page) {
+      ctx.out << render_torrent_list(page, terminal_width(), colour_enabled());
+    });
+  }
+
+  ListArgs page_args = args;
+  if (!page_args.limit) {
+    page_args.limit = kMaxPageLimit;
+  }
+  auto torrents = nlohmann::json::array();
+  for (int page = 0;; ++page) {
+    const auto response = ctx.session.send("GET", build_list_target(page_args));
+    if (exit_code_for_status(response.status) != kExitOk) {
+      return report_failure(ctx, response);
+    }
+    const auto body = nlohmann::json::parse(response.body, nullptr, false);
+    const auto items = body.is_object() ? body.find("torrents") : body.end();
+    if (!body.is_object() || items == body.end() || !items->is_array()) {
+      ctx.err << "error: page " << page + 1 << " of the torrent list is not a JSON object "
+              << "with a torrents array\nrequest id: " << ctx.session.request_id() << '\n';
+      return kExitRuntime;
+    }
+    torrents.insert(torrents.end(), items->begin(), items->end());
+
+    const auto next = string_field(body, "next");
+    if (next.empty()) {
+      break;
+    }
+    if (page + 1 >= kMaxListPages || next == page_args.cursor) {
+      ctx.err << "error: the torrent list did not end after " << page + 1 << " pages\n"
+              << "request id: " << ctx.session.request_id() << '\n';
+      return kExitRuntime;
+    }
+    page_args.cursor = next;
+  }
+
+  const nlohmann::json all = {{"torrents", std::move(torrents)}, {"next", nullptr}};
+  if (ctx.options.output == OutputFormat::json) {
+    print_json(ctx, all);
+  } else {
+    ctx.out << render_torrent_list(all, terminal_width(), colour_enabled());
+  }
+  return kExitOk;
 }
 
-int run_status(CommandContext& ctx, const std::string& id_text) {
+int run_status(CommandContext& ctx, const StatusArgs& args) {
   int exit_code = kExitOk;
-  const auto id = resolve_id(ctx, id_text, exit_code);
+  const auto id = resolve_id(ctx, args.id, exit_code);
   if (!id) {
     return exit_code;
+  }
+  if (args.follow) {
+    return follow_torrent(ctx, *id);
   }
   const auto response = ctx.session.send("GET", "/v1/torrents/" + *id);
   return deliver(ctx, response, [&](const nlohmann::json& detail) {

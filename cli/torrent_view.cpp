@@ -219,6 +219,22 @@ std::string render_torrent_list(const nlohmann::json& page, int width, bool colo
   return out;
 }
 
+std::string render_progress_line(const nlohmann::json& detail) {
+  const auto& progress = object_field(detail, "progress");
+  const auto& rates = object_field(detail, "rates");
+  const double percent = percent_of(progress);
+
+  std::string line = state_of(detail) + " " + format_percent(percent) + " " +
+                     progress_bar(percent, kBarWidth) + " " +
+                     format_bytes(int_field(progress, "bytes_downloaded").value_or(0)) + " of " +
+                     format_bytes(int_field(progress, "bytes_total").value_or(0)) + " down " +
+                     format_rate(int_field(rates, "download_bps").value_or(0)) + " up " +
+                     format_rate(int_field(rates, "upload_bps").value_or(0)) + " ETA " +
+                     format_eta(int_field(progress, "eta_seconds"));
+  const auto name = string_field(detail, "name");
+  return (name.empty() ? line : name + ": " + line) + "\n";
+}
+
 std::string render_torrent_detail(const nlohmann::json& detail, int width, bool colour) {
   auto out = summary_lines(detail, colour);
 

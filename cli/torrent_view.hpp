@@ -16,4 +16,8 @@ std::string render_torrent_list(const nlohmann::json& page, int width, bool colo
 // then the file list as a table that fits `width` columns.
 std::string render_torrent_detail(const nlohmann::json& detail, int width, bool colour);
 
+// Renders a torrent detail or summary as one line: name, state, progress
+// with a bar, bytes done and total, rates and ETA.
+std::string render_progress_line(const nlohmann::json& detail);
+
 }  // namespace revaer::client

@@ -65,6 +65,36 @@ TEST(CliExitCode, BadArgumentsSendNothing) {
       {"setup", "complete"},
       {"setup", "complete", "--token", "t", "--file", "/nonexistent.json"},
       {"ls", "--unknown-flag"},
+      {"ls", "--limit", "201"},
+      {"ls", "--state", "bogus"},
+      {"ls", "--state", "seeding,,failed"},
+      {"ls", "--name", ""},
+      {"ls", "--tags", "a,"},
+      {"ls", "--cursor", ""},
+      {"ls", "--extension", "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q,r,s,t,u,v,w,x,y,z,1,2,3,4,5,6,7"},
+      {"status", kTorrentId, "--follow", "extra"},
+      {"config"},
+      {"config", "set"},
+      {"config", "set", "--file", "/nonexistent/changeset.json"},
+      {"config", "set", "--file", "-", "--if-match", "twelve"},
+      {"settings", "patch"},
+      {"settings", "patch", "--file", "/nonexistent/changeset.json"},
+      {"keys"},
+      {"keys", "create"},
+      {"keys", "create", "bad id!"},
+      {"keys", "create", "ci", "--scope", "root"},
+      {"keys", "create", "ci", "--burst", "5"},
+      {"keys", "create", "ci", "--per-seconds", "5"},
+      {"keys", "create", "ci", "--burst", "0", "--per-seconds", "5"},
+      {"keys", "create", "ci", "--burst", "5", "--per-seconds", "-1"},
+      {"keys", "create", "ci", "--no-rate-limit", "--burst", "5"},
+      {"keys", "create", "ci", "--label", std::string(129, 'x')},
+      {"keys", "rotate"},
+      {"keys", "rotate", std::string(65, 'k')},
+      {"keys", "disable", "a/b"},
+      {"health", "--fast"},
+      {"completion"},
+      {"completion", "fish"},
   };
   StubServer server;
   for (const auto& args : cases) {
@@ -75,6 +105,7 @@ TEST(CliExitCode, BadArgumentsSendNothing) {
     }
     EXPECT_EQ(result.exit_code, 2) << joined << "\n" << result.err;
     EXPECT_FALSE(result.err.empty()) << joined;
+    EXPECT_THAT(result.err, Not(HasSubstr("request id"))) << joined;
   }
   EXPECT_TRUE(server.requests().empty());
 }
@@ -149,14 +180,27 @@ TEST(CliExitCode, UnprocessableProblemListsParams) {
   EXPECT_TRUE(is_uuid(printed_request_id(result.err))) << result.err;
 }
 
-TEST(CliExitCode, JsonOutputStillPrintsProblemOnStderr) {
+TEST(CliExitCode, JsonOutputPrintsProblemOnBothStreams) {
   StubServer server;
-  server.set_default(
-      {409, R"({"title":"Conflict","detail":"already present"})", "application/problem+json"});
+  const std::string problem = R"({"title":"Conflict","status":409,"detail":"already present"})";
+  server.set_default({409, problem, "application/problem+json"});
   const auto result = run_against(server, {"--output", "json", "torrent", "add", "magnet:?xt=x"});
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_THAT(result.err, HasSubstr("already present"));
-  EXPECT_TRUE(result.out.empty()) << result.out;
+  EXPECT_EQ(nlohmann::json::parse(result.out, nullptr, false), nlohmann::json::parse(problem))
+      << result.out;
+}
+
+TEST(CliExitCode, JsonOutputWrapsNonJsonErrorBody) {
+  StubServer server;
+  server.set_default({502, "bad gateway text", "text/plain"});
+  const auto result = run_against(server, {"--output", "json", "ls"});
+  EXPECT_EQ(result.exit_code, 3);
+  const auto problem = nlohmann::json::parse(result.out, nullptr, false);
+  ASSERT_TRUE(problem.is_object()) << result.out;
+  EXPECT_EQ(problem.value("status", 0), 502);
+  EXPECT_EQ(problem.value("detail", ""), "bad gateway text");
+  EXPECT_EQ(problem.value("request_id", ""), server.requests().at(0).header("x-request-id"));
 }
 
 TEST(CliExitCode, ServerErrorIsRuntime) {

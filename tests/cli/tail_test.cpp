@@ -152,7 +152,11 @@ TEST(TailCommand, PrintsEventsResumesAndStopsOn401) {
                            {{"REVAER_API_URL", server.url()}});
 
   EXPECT_EQ(result.exit_code, kExitValidation) << result.err;
-  EXPECT_EQ(result.out, "{\"id\":5}\n{\"id\":6}\n{\"id\":7}\n");
+  // The final 401 ends the tail and prints its problem document as the
+  // last line.
+  EXPECT_EQ(result.out,
+            "{\"id\":5}\n{\"id\":6}\n{\"id\":7}\n"
+            "{\"detail\":\"no key\",\"status\":401,\"title\":\"Unauthorized\"}\n");
   EXPECT_EQ(revaer::test::read_file_bytes(resume), "7\n");
 
   auto requests = server.requests();
@@ -178,7 +182,7 @@ TEST(TailCommand, ResetMovesPositionBack) {
                             "--retry-secs", "0"},
                            {{"REVAER_API_URL", server.url()}});
   EXPECT_EQ(result.exit_code, kExitValidation) << result.err;
-  EXPECT_EQ(result.out, "{\"kind\":\"reset\"}\n{\"id\":4}\n");
+  EXPECT_EQ(result.out, "{\"kind\":\"reset\"}\n{\"id\":4}\n{}\n");
   EXPECT_EQ(revaer::test::read_file_bytes(resume), "4\n");
 }
 
@@ -192,7 +196,7 @@ TEST(TailCommand, RetriesAfterServerErrors) {
   auto result = run_revaer({"--output", "json", "tail", "--retry-secs", "0.01"},
                            {{"REVAER_API_URL", server.url()}});
   EXPECT_EQ(result.exit_code, kExitValidation) << result.err;
-  EXPECT_EQ(result.out, "{\"id\":1}\n");
+  EXPECT_EQ(result.out, "{\"id\":1}\n{}\n");
   EXPECT_EQ(server.requests().size(), 3u);
 }
 
