@@ -13,6 +13,7 @@
 
 #include "tests/api/sse_fixture.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/source_paths.hpp"
 
 namespace revaer::test {
 namespace {
@@ -20,12 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-// The folder whose package-lock.json pins the npm clients of the tests;
-// scripts/bootstrap.sh --tests installs them.
-fs::path node_client_dir() {
-  return fs::path(__FILE__).parent_path().parent_path() / "e2e" / "node";
-}
 
 std::vector<json> read_records(const fs::path& path) {
   std::vector<json> records;

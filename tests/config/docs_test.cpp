@@ -6,19 +6,15 @@
 #include <gtest/gtest.h>
 
 #include "config/settings_schema.hpp"
+#include "tests/support/source_paths.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace revaer {
 namespace {
 
-// This file is tests/config/docs_test.cpp in the source tree.
-std::filesystem::path source_root() {
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
-}
-
 TEST(ConfigurationDocs, ListEveryField) {
   const std::string docs =
-      test::read_file_bytes(source_root() / "docs" / "configuration.md");
+      test::read_file_bytes(test::source_dir() / "docs" / "configuration.md");
   const ConfigDefaults defaults{"/d", "/r", "/l"};
   for (const std::string_view name : kSettingsDocuments) {
     EXPECT_NE(docs.find("### `" + std::string(name) + "`"), std::string::npos)

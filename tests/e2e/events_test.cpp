@@ -19,6 +19,7 @@
 #include "tests/api/sse_client.hpp"
 #include "tests/support/daemon.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/source_paths.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace revaer::test {
@@ -27,12 +28,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 namespace fs = std::filesystem;
-
-// The folder whose package-lock.json pins the npm clients of the tests;
-// scripts/bootstrap.sh --tests installs them.
-fs::path node_client_dir() {
-  return fs::path(__FILE__).parent_path() / "node";
-}
 
 std::string random_magnet() {
   return "magnet:?xt=urn:btih:" + random_hex(20) + "&dn=events-test";
