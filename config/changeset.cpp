@@ -32,16 +32,26 @@ void validate_rate_limit(const Json& value, const std::string& pointer,
   if (value.is_null()) {
     return;
   }
+  // Bounds keep the bucket meaningful: a refill period of a day at most,
+  // so Retry-After stays small, and of a millisecond at least, below which
+  // a key would be unlimited in practice without counting as such.
+  constexpr std::int64_t kMaxBurst = 1'000'000;
+  constexpr double kMinPerSeconds = 0.001;
+  constexpr double kMaxPerSeconds = 86'400;
   const bool valid = value.is_object() && value.size() == 2 &&
                      value.contains("burst") &&
                      value["burst"].is_number_integer() &&
                      value["burst"].get<std::int64_t>() > 0 &&
+                     value["burst"].get<std::int64_t>() <= kMaxBurst &&
                      value.contains("per_seconds") &&
                      value["per_seconds"].is_number() &&
-                     value["per_seconds"].get<double>() > 0;
+                     value["per_seconds"].get<double>() >= kMinPerSeconds &&
+                     value["per_seconds"].get<double>() <= kMaxPerSeconds;
   if (!valid) {
     problems.push_back(
-        {pointer, "must be null or {\"burst\": >0, \"per_seconds\": >0}"});
+        {pointer,
+         "must be null or {\"burst\": 1-1000000, \"per_seconds\": "
+         "0.001-86400}"});
   }
 }
 

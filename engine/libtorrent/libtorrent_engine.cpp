@@ -87,6 +87,33 @@ std::optional<Problem> validate_request(const AddTorrentRequest& request) {
   return std::nullopt;
 }
 
+// Returns true when `dir` is `root` or lies below it, comparing the
+// normalised paths component by component. validate_request() has already
+// rejected ".." components, so the comparison cannot be walked around.
+bool is_within_root(const std::filesystem::path& dir, const std::filesystem::path& root) {
+  const std::filesystem::path normal_dir = dir.lexically_normal();
+  const std::filesystem::path normal_root = root.lexically_normal();
+  auto dir_part = normal_dir.begin();
+  for (const std::filesystem::path& root_part : normal_root) {
+    if (root_part.empty()) continue;  // the trailing "" of "/data/"
+    if (dir_part == normal_dir.end() || *dir_part != root_part) return false;
+    ++dir_part;
+  }
+  return true;
+}
+
+// A download folder outside download_root would let any key that may add
+// torrents write files wherever the daemon can, so it is rejected.
+std::optional<Problem> check_download_dir(const AddTorrentRequest& request,
+                                          const std::string& download_root) {
+  if (!request.download_dir || is_within_root(*request.download_dir, download_root)) {
+    return std::nullopt;
+  }
+  return Problem::unprocessable(
+      "invalid download_dir '" + printable_name(*request.download_dir) + "'",
+      {{"/download_dir", "must be inside engine_profile.download_root (" + download_root + ")"}});
+}
+
 bool record_matches(const TorrentRecord& record, const lt::info_hash_t& hashes) {
   return record.info_hash == info_hash_v1_hex(hashes) ||
          record.info_hash == info_hash_v2_hex(hashes);
@@ -385,6 +412,7 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
   std::shared_lock session_lock(session_mutex_);
   if (!running_) return not_running();
   std::lock_guard write_lock(write_mutex_);
+  if (auto problem = check_download_dir(request, options_.download_root)) return *problem;
 
   const std::optional<std::string> existing = catalog_->id_for_hashes(params.info_hashes);
   if (request.id && catalog_->find(*request.id)) {

@@ -155,7 +155,9 @@ TEST(BadInput, NameCannotPickLibrarySource) {
   std::filesystem::create_directories(dir / "secret");
   write_file_bytes(dir / "secret" / "key.pem", "private");
   RevaerDaemon daemon(dir / "revaer", dir / "logs");
-  daemon.complete_setup(loopback_changeset());
+  json changeset = loopback_changeset();
+  changeset["engine_profile"]["download_root"] = dir.path().string();
+  daemon.complete_setup(changeset);
 
   // The payload is already in download_dir, so the torrent completes after
   // its check. The display name points at another folder.

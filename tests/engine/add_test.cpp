@@ -1,6 +1,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 
 #include <gtest/gtest.h>
@@ -212,6 +213,25 @@ TEST_F(EngineAdd, PauseAndResumeChangeState) {
   EXPECT_EQ(engine_->pause("no-such-id").problem().status, 404);
   EXPECT_EQ(engine_->resume("no-such-id").problem().status, 404);
   EXPECT_EQ(engine_->remove("no-such-id", false).problem().status, 404);
+}
+
+TEST_F(EngineAdd, DownloadDirOutsideRootRejected) {
+  const std::vector<std::string> outside = {"/etc", "/tmp", downloads().parent_path().string(),
+                                            downloads().string() + "-sibling"};
+  for (const std::string& dir : outside) {
+    AddTorrentRequest request = metainfo_request(metainfo_);
+    request.download_dir = dir;
+    const Result<std::string> added = engine_->add(request);
+    ASSERT_FALSE(added.ok()) << dir;
+    EXPECT_EQ(added.problem().status, 422) << dir;
+    ASSERT_EQ(added.problem().invalid_params.size(), 1u) << dir;
+    EXPECT_EQ(added.problem().invalid_params[0].pointer, "/download_dir") << dir;
+  }
+  EXPECT_TRUE(engine_->list().empty());
+
+  AddTorrentRequest inside = metainfo_request(metainfo_);
+  inside.download_dir = (downloads() / "tv").string() + "/";
+  EXPECT_TRUE(engine_->add(inside).ok());
 }
 
 TEST_F(EngineAdd, ActionEventsCarryRequestId) {

@@ -112,7 +112,7 @@ TEST_F(EngineDownload, MagnetFetchesMetadataAndCompletes) {
 
 TEST_F(EngineDownload, DownloadDirOverridesRoot) {
   AddTorrentRequest request = metainfo_request(metainfo_);
-  const std::filesystem::path elsewhere = dir_.path() / "elsewhere";
+  const std::filesystem::path elsewhere = downloads() / "elsewhere";
   request.download_dir = elsewhere.string();
   const Result<std::string> added = engine_->add(request);
   ASSERT_TRUE(added.ok());
