@@ -54,9 +54,19 @@ nlohmann::json problem_document(const HttpResponse& response, const std::string&
 std::string read_changeset(const std::string& path) {
   const auto text = read_input(path, kMaxChangesetBytes);
   const auto source = path == "-" ? std::string("standard input") : "'" + path + "'";
+  // The daemon rejects deeper documents anyway, and serialising a very deep
+  // one would overflow the stack, so the depth is checked while parsing.
+  constexpr int kMaxChangesetDepth = 32;
+  const auto check_depth = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+    if (depth > kMaxChangesetDepth) {
+      throw UsageError("the changeset in " + source + " nests deeper than " +
+                       std::to_string(kMaxChangesetDepth) + " levels");
+    }
+    return true;
+  };
   nlohmann::json changeset;
   try {
-    changeset = nlohmann::json::parse(text);
+    changeset = nlohmann::json::parse(text, check_depth);
   } catch (const nlohmann::json::parse_error& error) {
     throw UsageError("invalid JSON in " + source + ": " + error.what());
   }

@@ -28,8 +28,9 @@ struct ArchiveCloser {
 };
 using ArchiveReader = std::unique_ptr<archive, ArchiveCloser>;
 
-// Splits an entry path into components, dropping empty and "." ones.
-// Returns false for absolute paths, ".." components and empty results.
+// Splits an entry path into components, dropping empty and "." ones, so
+// "./" gives no component. Returns false for empty, absolute paths and
+// ".." components.
 bool split_safe_path(const char* raw, Components& components) {
   const std::string path = raw == nullptr ? "" : raw;
   if (path.empty() || path.front() == '/') {
@@ -50,7 +51,7 @@ bool split_safe_path(const char* raw, Components& components) {
     }
     start = end + 1;
   }
-  return !components.empty();
+  return true;
 }
 
 // The state of one extraction.
@@ -124,7 +125,11 @@ Status Extractor::extract_entry(archive_entry* entry) {
     raw = archive_entry_pathname_utf8(entry);
   }
   Components path;
-  if (!split_safe_path(raw, path)) {
+  const bool safe = split_safe_path(raw, path);
+  if (safe && path.empty() && archive_entry_filetype(entry) == AE_IFDIR) {
+    return Done{};  // "./", the destination itself, as `tar -C dir .` writes it
+  }
+  if (!safe || path.empty()) {
     return unsafe("has an unsafe entry path '" + std::string(raw ? raw : "") +
                   "' (absolute, empty or with '..')");
   }

@@ -127,6 +127,16 @@ TEST_F(CliAdmin, ConfigSetRejectsBadFileBeforeSending) {
   EXPECT_TRUE(requests().empty());
 }
 
+TEST_F(CliAdmin, ConfigSetRejectsDeepNesting) {
+  std::string deep;
+  for (int i = 0; i < 50000; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(50000, '}');
+  const auto result = run({"config", "set", "--file", "-"}, deep);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("nests deeper than 32 levels"));
+  EXPECT_TRUE(requests().empty());
+}
+
 TEST_F(CliAdmin, ConfigSetPrintsInvalidParams) {
   const json problem = {
       {"type", "urn:revaer:problem:invalid-input"},

@@ -142,6 +142,19 @@ TEST_F(ArchiveExtractTest, Encrypted7zFailsWithReason) {
   EXPECT_FALSE(fs::exists(out() / "secret.mkv"));
 }
 
+TEST_F(ArchiveExtractTest, DotSlashPrefixExtracts) {
+  // `tar -C dir .` and `bsdtar -C dir .` write the folder itself as "./"
+  // and every file as "./name".
+  test::write_archive(archive("dot.zip"), "zip", "",
+                      {EntrySpec{"./", "", EntrySpec::Kind::folder, ""},
+                       file_entry("./show/episode.mkv", "video"), file_entry("./notes.txt", "n")});
+  auto summary = extract(archive("dot.zip"));
+  ASSERT_TRUE(summary.ok()) << summary.problem().detail;
+  EXPECT_EQ(summary.value().files, 2);
+  EXPECT_EQ(test::read_file_bytes(out() / "show" / "episode.mkv"), "video");
+  EXPECT_EQ(test::read_file_bytes(out() / "notes.txt"), "n");
+}
+
 TEST_F(ArchiveExtractTest, DotDotPathIsRejected) {
   test::write_archive(
       archive("evil.tar"), "pax", "",
