@@ -17,8 +17,9 @@ test_packages=(
   prometheus
 )
 
-# The reference daemon and load generator of bench/http.
-bench_packages=(wrk qbittorrent-nox)
+# Google Benchmark, and the load generator and reference daemon of
+# bench/http.
+bench_packages=(libbenchmark-dev wrk qbittorrent-nox)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then

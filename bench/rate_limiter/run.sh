@@ -6,16 +6,14 @@
 #   bench/rate_limiter/run.sh
 #   bench/rate_limiter/run.sh --benchmark_filter=many
 #
-# Arguments go to the benchmark program. It compiles the limiter sources
-# directly with the machine's g++ and libbenchmark-dev (Google Benchmark),
-# into a temporary folder, so it needs no configured build folder.
+# Arguments go to the benchmark program. REVAER_BUILD_DIR selects the build
+# folder (default: build); the script turns on REVAER_BUILD_BENCH there and
+# builds the rate_limiter_bench target.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+build=$(realpath -m "${REVAER_BUILD_DIR:-$root/build}")
 
-g++ -std=c++20 -O2 -DNDEBUG -I "$root" \
-  "$root/bench/rate_limiter/rate_limiter_bench.cpp" \
-  "$root/api/rate_limiter.cpp" "$root/api/auth_throttle.cpp" \
-  -lbenchmark -lpthread -o "$out/rate_limiter_bench"
-"$out/rate_limiter_bench" "$@"
+"$root/scripts/bootstrap.sh" --bench
+cmake -S "$root" -B "$build" -G Ninja -DREVAER_BUILD_BENCH=ON >/dev/null
+cmake --build "$build" --target rate_limiter_bench
+"$build/bench/rate_limiter_bench" "$@"

@@ -1,0 +1,51 @@
+// Runs one post-processing job on a payload and prints the seconds it
+// took, for bench/fsops/run.sh.
+//
+//   fsops_bench copy|hardlink|extract PAYLOAD LIBRARY_ROOT
+//
+// copy and hardlink place PAYLOAD in LIBRARY_ROOT with that transfer mode;
+// extract also unpacks every archive in the PAYLOAD folder (transfer by
+// hardlink, so the archive bytes themselves are not copied).
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include <spdlog/spdlog.h>
+
+#include "core/torrent.hpp"
+#include "fsops/fsops_job.hpp"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: %s copy|hardlink|extract PAYLOAD LIBRARY_ROOT\n", argv[0]);
+    return 2;
+  }
+  const std::string mode = argv[1];
+  if (mode != "copy" && mode != "hardlink" && mode != "extract") {
+    std::fprintf(stderr, "invalid mode '%s': expected copy, hardlink or extract\n", mode.c_str());
+    return 2;
+  }
+
+  spdlog::set_level(spdlog::level::warn);  // stdout carries only the result
+  revaer::FsPolicyView policy;
+  policy.library_root = argv[3];
+  policy.move_mode = mode == "copy" ? "copy" : "hardlink";
+  policy.extract = mode == "extract";
+  const revaer::FsopsRunOptions options;  // default extraction caps
+
+  const revaer::FsopsJob job{"bench", argv[2]};
+  const auto started = std::chrono::steady_clock::now();
+  const revaer::FsopsStatus status = revaer::run_fsops_job(
+      job, policy, options, [](const auto&, const auto&, const auto&) {});
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+
+  if (status.state != "completed") {
+    std::fprintf(stderr, "job failed in %s: %s\n", status.step.value_or("?").c_str(),
+                 status.error.value_or("").c_str());
+    return 3;
+  }
+  std::printf("%.3f\n", elapsed.count());
+  return 0;
+}
