@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Post-processing speed against the standard tools on the same files:
-# copy (cp -r), hardlink (cp -al), and extraction of a zip (bsdtar) and a
-# 7z archive (7z), each printed as one line with the median seconds of
-# ROUNDS runs and speed_ratio = tool seconds / revaer seconds (above 1
-# means revaer is faster).
+# copy (cp -r, and cp -r followed by sync), hardlink (cp -al), and
+# extraction of a zip (bsdtar) and a 7z archive (7z). Each prints one line
+# with the median seconds of ROUNDS runs and speed_ratio = tool seconds /
+# revaer seconds (above 1 means revaer is faster).
 #
 #   bench/fsops/run.sh
 #   SIZE_MIB=512 ARCHIVE_MIB=256 ROUNDS=5 bench/fsops/run.sh
@@ -82,6 +82,11 @@ make_random_files "$work/payload" "$size_mib" 4
 cat "$work"/payload/* >/dev/null  # into the page cache
 
 compare copy "cp -r" "$work/library" cp -r "$work/payload" "$work/library/" -- \
+  copy "$work/payload"
+# revaer flushes each copied file to disk (fdatasync) before it renames it
+# into the library; this line gives cp the same durability.
+compare copy_synced "cp -r; sync" "$work/library" \
+  bash -c 'cp -r "$1" "$2" && sync' copy-synced "$work/payload" "$work/library/" -- \
   copy "$work/payload"
 compare hardlink "cp -al" "$work/library" cp -al "$work/payload" "$work/library/" -- \
   hardlink "$work/payload"
