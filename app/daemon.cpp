@@ -2,9 +2,11 @@
 
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -273,6 +275,52 @@ int run_daemon(const DaemonOptions& options) {
   fs::remove(data_dir / "listen.addr");
   ::close(lock_fd);
   spdlog::info("revaerd stopped");
+  return 0;
+}
+
+
+int recover_admin_key(const DaemonOptions& options) {
+  configure_logging(options.log_level.value_or("warn"), "text");
+  const fs::path data_dir = prepare_data_dir(options.data_dir);
+  const int lock_fd = lock_data_dir(data_dir);
+  std::unique_ptr<Store> store = open_store(options, data_dir);
+  ConfigService config(*store, ConfigDefaults{(data_dir / "downloads").string(),
+                                              (data_dir / "resume").string(),
+                                              (data_dir / "library").string()});
+  config.load();
+  const auto snapshot = config.snapshot();
+  if (!snapshot->is_active()) {
+    std::cerr << "revaerd: setup is not complete, so there is no key to "
+                 "recover; run `revaer setup start` against the daemon\n";
+    ::close(lock_fd);
+    return 2;
+  }
+
+  const std::string& key_id = *options.recover_admin_key;
+  const bool exists = std::any_of(
+      snapshot->api_keys.begin(), snapshot->api_keys.end(),
+      [&](const ApiKeyRecord& key) { return key.key_id == key_id; });
+  nlohmann::json operation = {
+      {"op", "upsert"}, {"key_id", key_id}, {"scope", "admin"}, {"enabled", true}};
+  if (exists) {
+    operation["rotate"] = true;
+  }
+  Result<nlohmann::json> committed =
+      config.apply_changeset({{"api_keys", {operation}}}, "revaerd-recovery");
+  ::close(lock_fd);
+  if (!committed) {
+    std::cerr << "revaerd: could not recover key '" << key_id
+              << "': " << committed.problem().detail << "\n";
+    for (const InvalidParam& param : committed.problem().invalid_params) {
+      std::cerr << "  " << param.pointer << ": " << param.message << "\n";
+    }
+    return committed.problem().status == 422 ? 2 : 1;
+  }
+  spdlog::warn("issued a new secret for admin key '{}' from the command line",
+               key_id);
+  for (const auto& credential : committed.value().at("issued_api_keys")) {
+    std::cout << credential.get<std::string>() << "\n";
+  }
   return 0;
 }
 

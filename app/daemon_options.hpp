@@ -17,6 +17,9 @@ struct DaemonOptions {
   // DATABASE_URL: a postgres:// URL selects PostgreSQL; absent means the
   // SQLite database in the data directory.
   std::optional<std::string> database_url;
+  // --recover-admin-key: issue a new secret for this admin key and exit,
+  // instead of running the daemon.
+  std::optional<std::string> recover_admin_key;
 };
 
 // Returns the default data directory: $REVAER_DATA_DIR is handled by the

@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
                  "with Last-Event-ID (default 10000)")
       ->envname("REVAER_EVENT_WINDOW")
       ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--recover-admin-key", options.recover_admin_key,
+                 "Create this admin key, or give it a new secret, print "
+                 "key_id:secret and exit; the daemon must be stopped")
+      ->type_name("KEY_ID");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -39,6 +43,9 @@ int main(int argc, char** argv) {
   }
 
   try {
+    if (options.recover_admin_key) {
+      return revaer::recover_admin_key(options);
+    }
     return revaer::run_daemon(options);
   } catch (const std::exception& error) {
     std::cerr << "revaerd: could not start: " << error.what() << "\n";
