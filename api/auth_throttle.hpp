@@ -19,7 +19,7 @@ namespace revaer {
 // bucket empty, but a client that sends only valid keys never empties it.
 //
 // IPv6 clients are grouped by their /64 prefix, because one host usually
-// holds a whole /64. IPv4-mapped IPv6 addresses count as IPv4.
+// has a whole /64 to itself. IPv4-mapped IPv6 addresses count as IPv4.
 class AuthThrottle {
  public:
   explicit AuthThrottle(RateLimit limit);

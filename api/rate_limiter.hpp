@@ -53,7 +53,7 @@ class TokenBucket {
   // Returns one token taken by take(), up to the burst.
   void give_back();
 
-  // Returns true when the bucket holds `burst` tokens at `now`, so that
+  // Returns true when the bucket contains `burst` tokens at `now`, so that
   // dropping it loses nothing.
   bool full_at(RateClock::time_point now) const;
 

@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-// Who a valid credential belongs to.
+// The identity a valid credential belongs to.
 struct Identity {
   std::string actor;  // the key id, or "local" under auth_mode "none"
   std::string scope;

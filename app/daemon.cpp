@@ -143,6 +143,13 @@ std::unique_ptr<ChangeListener> open_listener(const DaemonOptions& options) {
   return std::make_unique<PostgresChangeListener>(*options.database_url);
 }
 
+// The paths a new install uses, all inside the data directory.
+ConfigDefaults defaults_for(const fs::path& data_dir) {
+  return ConfigDefaults{(data_dir / "downloads").string(),
+                        (data_dir / "resume").string(),
+                        (data_dir / "library").string()};
+}
+
 void log_start(const fs::path& data_dir) {
   spdlog::info("revaerd {} ({}) starting with data dir '{}'", build_version(),
                build_commit(), data_dir.string());
@@ -158,9 +165,7 @@ int run_daemon(const DaemonOptions& options) {
   log_start(data_dir);
 
   std::unique_ptr<Store> store = open_store(options, data_dir);
-  ConfigService config(*store, ConfigDefaults{(data_dir / "downloads").string(),
-                                              (data_dir / "resume").string(),
-                                              (data_dir / "library").string()});
+  ConfigService config(*store, defaults_for(data_dir));
   config.load();
   {
     const auto snapshot = config.snapshot();
@@ -278,15 +283,12 @@ int run_daemon(const DaemonOptions& options) {
   return 0;
 }
 
-
 int recover_admin_key(const DaemonOptions& options) {
   configure_logging(options.log_level.value_or("warn"), "text");
   const fs::path data_dir = prepare_data_dir(options.data_dir);
   const int lock_fd = lock_data_dir(data_dir);
   std::unique_ptr<Store> store = open_store(options, data_dir);
-  ConfigService config(*store, ConfigDefaults{(data_dir / "downloads").string(),
-                                              (data_dir / "resume").string(),
-                                              (data_dir / "library").string()});
+  ConfigService config(*store, defaults_for(data_dir));
   config.load();
   const auto snapshot = config.snapshot();
   if (!snapshot->is_active()) {

@@ -5,10 +5,10 @@
 namespace revaer {
 
 // Makes the id of the HTTP request a thread is handling visible to the
-// code it calls, so that an engine command or a configuration commit can
-// put the id on the events it causes without every interface passing it
-// along. The API dispatcher opens one scope around each handler call.
-// Scopes nest; the destructor restores the id that was current before.
+// code it calls. An engine command or a configuration commit then puts the
+// id on the events it causes, without every interface passing it along.
+// The API dispatcher opens one scope around each handler call. Scopes
+// nest, and the destructor restores the id that was current before.
 class RequestScope {
  public:
   explicit RequestScope(std::string request_id);

@@ -29,8 +29,8 @@ struct ArchiveCloser {
 using ArchiveReader = std::unique_ptr<archive, ArchiveCloser>;
 
 // Splits an entry path into components, dropping empty and "." ones, so
-// "./" gives no component. Returns false for empty, absolute paths and
-// ".." components.
+// "./" gives no component. Returns false for an empty or absolute path and
+// for a path with a ".." component.
 bool split_safe_path(const char* raw, Components& components) {
   const std::string path = raw == nullptr ? "" : raw;
   if (path.empty() || path.front() == '/') {

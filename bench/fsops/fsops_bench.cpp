@@ -3,9 +3,9 @@
 //
 //   fsops_bench copy|hardlink|extract PAYLOAD LIBRARY_ROOT
 //
-// copy and hardlink place PAYLOAD in LIBRARY_ROOT with that transfer mode;
-// extract also unpacks every archive in the PAYLOAD folder (transfer by
-// hardlink, so the archive bytes themselves are not copied).
+// copy and hardlink place PAYLOAD in LIBRARY_ROOT with that transfer mode.
+// extract also unpacks every archive in the PAYLOAD folder. Its transfer
+// is by hardlink, so the archive bytes themselves are not copied.
 
 #include <chrono>
 #include <cstdio>

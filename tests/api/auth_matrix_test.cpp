@@ -118,7 +118,7 @@ bool guarded(const Route& route) {
          route.access == Access::key_after_setup;
 }
 
-// Returns true when the route needs a key in setup mode, where it answers
+// Returns true when the route needs a key in setup mode, where it returns
 // 403 setup-incomplete because no key exists yet.
 bool guarded_in_setup(const Route& route) {
   return route.access == Access::key || route.access == Access::stream;
