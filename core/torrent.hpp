@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace revaer {
@@ -34,6 +35,87 @@ struct FileStatus {
   std::int64_t bytes_completed = 0;
   std::string priority = "normal";  // skip|low|normal|high
   bool selected = true;
+};
+
+// Per-torrent settings. Rates are bytes per second and 0 means unlimited;
+// a limit of 0 connections or upload slots means the session's default.
+struct TorrentSettings {
+  std::int64_t max_download_bps = 0;
+  std::int64_t max_upload_bps = 0;
+  int max_connections = 0;
+  int max_uploads = 0;
+  std::optional<double> seed_ratio_limit;           // absent: the global one
+  std::optional<std::int64_t> seed_time_limit_secs;  // absent: the global one
+  bool auto_managed = true;  // the queue starts and stops it
+  bool super_seeding = false;
+};
+
+// A partial change of TorrentSettings and the sequential flag: an absent
+// member keeps its value. `clear_seed_ratio_limit` and
+// `clear_seed_time_limit` return those limits to the global ones.
+struct TorrentSettingsChange {
+  std::optional<std::int64_t> max_download_bps;
+  std::optional<std::int64_t> max_upload_bps;
+  std::optional<int> max_connections;
+  std::optional<int> max_uploads;
+  std::optional<double> seed_ratio_limit;
+  std::optional<std::int64_t> seed_time_limit_secs;
+  bool clear_seed_ratio_limit = false;
+  bool clear_seed_time_limit = false;
+  std::optional<bool> auto_managed;
+  std::optional<bool> super_seeding;
+  std::optional<bool> sequential;
+};
+
+// Which files of a torrent are downloaded. A file is selected when it
+// matches an include glob (or `include` is empty), matches no exclude
+// glob, and is not inside a fluff folder while `skip_fluff` is set (see
+// core/path_glob.hpp). A selected file gets its entry in `priorities` or
+// "normal"; an unselected one gets "skip". A priority of "skip" also
+// unselects the file. Rules set before metadata arrives apply when it does.
+struct FileSelection {
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  bool skip_fluff = false;
+  std::vector<std::pair<int, std::string>> priorities;  // index, skip|low|normal|high
+};
+
+struct TrackerEntry {
+  std::string url;
+  int tier = 0;
+};
+
+// One tracker of a torrent as the session reports it.
+struct TrackerStatus {
+  std::string url;
+  int tier = 0;
+  std::string status = "not_contacted";  // not_contacted|updating|working|error
+  std::string message;                   // the tracker's last error or warning
+  int seeds = -1;                        // -1 when the tracker did not say
+  int peers = -1;
+  std::optional<std::int64_t> next_announce_ms;  // Unix time
+};
+
+// An edit of a torrent's trackers: with `replace`, `add` becomes the whole
+// list; otherwise `remove` (by URL) goes first, then `add` is appended.
+struct TrackerEdit {
+  std::vector<TrackerEntry> add;
+  std::vector<std::string> remove;
+  bool replace = false;
+};
+
+// One connected peer.
+struct PeerStatus {
+  std::string address;     // "ip:port", IPv6 in brackets
+  std::string client;      // from the peer's handshake; may be empty
+  std::string connection;  // tcp|utp
+  bool encrypted = false;
+  bool incoming = false;
+  double progress = 0.0;  // 0..1 of the pieces the peer has
+  std::int64_t download_bps = 0;
+  std::int64_t upload_bps = 0;
+  std::int64_t downloaded_bytes = 0;
+  std::int64_t uploaded_bytes = 0;
 };
 
 // The state of one torrent as the API shows it. The engine owns these
@@ -67,6 +149,9 @@ struct TorrentStatus {
   std::int64_t last_updated_ms = 0;
 
   std::vector<FileStatus> files;  // empty until metadata is known
+  FileSelection selection;        // the rules `files` were selected by
+  TorrentSettings settings;
+  std::vector<std::string> web_seeds;
   FsopsStatus fsops;
 };
 
@@ -82,6 +167,10 @@ struct AddTorrentRequest {
   bool start_paused = false;
   std::vector<std::string> tags;
   std::optional<std::string> category;
+  std::vector<TrackerEntry> trackers;  // added to those of the source
+  bool replace_trackers = false;       // `trackers` replace the source's
+  FileSelection selection;
+  TorrentSettingsChange settings;
   std::string request_id;
 };
 

@@ -1,6 +1,6 @@
 #include "fsops/cleanup_rules.hpp"
 
-#include <fnmatch.h>
+#include "core/path_glob.hpp"
 
 namespace revaer {
 
@@ -29,22 +29,7 @@ bool expand_cleanup_presets(const std::vector<std::string>& globs,
 }
 
 bool glob_matches(const std::string& glob, const std::string& relative_path) {
-  if (glob.find('/') != std::string::npos) {
-    return ::fnmatch(glob.c_str(), relative_path.c_str(), FNM_PATHNAME | FNM_CASEFOLD) == 0;
-  }
-  std::size_t start = 0;
-  while (start <= relative_path.size()) {
-    std::size_t end = relative_path.find('/', start);
-    if (end == std::string::npos) {
-      end = relative_path.size();
-    }
-    const std::string component = relative_path.substr(start, end - start);
-    if (!component.empty() && ::fnmatch(glob.c_str(), component.c_str(), FNM_CASEFOLD) == 0) {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
+  return path_glob_matches(glob, relative_path);
 }
 
 namespace {

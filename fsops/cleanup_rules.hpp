@@ -20,10 +20,7 @@ bool expand_cleanup_presets(const std::vector<std::string>& globs,
                             std::vector<std::string>& expanded, std::string& unknown);
 
 // Returns true when `glob` matches the file at `relative_path` (relative
-// to the payload root, '/' separated). A glob containing '/' is matched
-// against the whole path. Any other glob is matched against each path
-// component, so "sample" also matches every file inside a folder named
-// "Sample". Matching ignores ASCII case.
+// to the payload root), with the rules of path_glob_matches.
 bool glob_matches(const std::string& glob, const std::string& relative_path);
 
 // Returns true when cleanup removes the file. A file matching a keep glob
