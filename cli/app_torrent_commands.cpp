@@ -46,6 +46,22 @@ void add_add_remove_commands(CLI::App& app, Invocation& inv) {
   add->add_option("--tag", inv.add.tags, "Tag (repeatable)")->allow_extra_args(false);
   add->add_flag("--paused", inv.add.paused, "Add without starting");
   add->add_flag("--sequential", inv.add.sequential, "Download pieces in order");
+  add->add_option("--tracker", inv.add.trackers, "Extra tracker URL (repeatable)")
+      ->allow_extra_args(false);
+  add->add_option("--include", inv.add.include, "Download only files matching this glob (repeatable)")
+      ->allow_extra_args(false);
+  add->add_option("--exclude", inv.add.exclude, "Skip files matching this glob (repeatable)")
+      ->allow_extra_args(false);
+  add->add_flag("--skip-fluff", inv.add.skip_fluff,
+                "Skip sample, samples, extras, proof and screens folders");
+  add->add_option("--max-download-rate", inv.add.max_download_rate,
+                  "Download cap, such as 2MiB (bytes per second; 0 unlimited)");
+  add->add_option("--max-upload-rate", inv.add.max_upload_rate,
+                  "Upload cap, such as 512KiB (bytes per second; 0 unlimited)");
+  add->add_option("--seed-ratio-limit", inv.add.seed_ratio_limit,
+                  "Stop seeding at this upload/download ratio");
+  add->add_option("--seed-time-limit", inv.add.seed_time_limit,
+                  "Stop seeding after this many seconds");
   add->callback([&inv] {
     inv.command = [&inv](CommandContext& ctx) { return run_torrent_add(ctx, inv.add); };
   });
@@ -85,15 +101,46 @@ void add_status_action_commands(CLI::App& app, Invocation& inv) {
     inv.command = [&inv](CommandContext& ctx) { return run_status(ctx, inv.status); };
   });
 
-  auto* action = app.add_subcommand("action", "Pause, resume or remove");
+  auto* action = app.add_subcommand(
+      "action", "Pause, resume, remove, reannounce, recheck, sequential, rate or move");
   action->add_option("id", inv.action.id, "Torrent id or id prefix")->required();
   action->add_option("type", inv.action.type, "Action")
       ->required()
-      ->check(CLI::IsMember({"pause", "resume", "remove"}));
+      ->check(CLI::IsMember(kActionTypes));
   action->add_flag("--delete-data", inv.action.delete_data,
                    "With remove: also delete the downloaded data");
+  auto* on = action->add_flag_callback(
+      "--on", [&inv] { inv.action.enable = true; }, "With sequential: download pieces in order");
+  action->add_flag_callback(
+            "--off", [&inv] { inv.action.enable = false; },
+            "With sequential: download rarest pieces first again")
+      ->excludes(on);
+  action->add_option("--download-rate", inv.action.download_rate,
+                     "With rate: download cap such as 2MiB, 0 for unlimited");
+  action->add_option("--upload-rate", inv.action.upload_rate,
+                     "With rate: upload cap such as 512KiB, 0 for unlimited");
+  action->add_option("--download-dir", inv.action.download_dir,
+                     "With move: the absolute directory to move the files to");
   action->callback([&inv] {
     inv.command = [&inv](CommandContext& ctx) { return run_action(ctx, inv.action); };
+  });
+}
+
+void add_select_command(CLI::App& app, Invocation& inv) {
+  auto* select = app.add_subcommand("select", "Choose which files of a torrent download");
+  select->add_option("id", inv.select.id, "Torrent id or id prefix")->required();
+  select->add_option("--include", inv.select.include,
+                     "Download only files matching this glob (repeatable; ** spans folders)")
+      ->allow_extra_args(false);
+  select->add_option("--exclude", inv.select.exclude, "Skip files matching this glob (repeatable)")
+      ->allow_extra_args(false);
+  select->add_flag("--skip-fluff", inv.select.skip_fluff,
+                   "Skip sample, samples, extras, proof and screens folders");
+  select->add_option("--priority", inv.select.priorities,
+                     "File priority as index=skip|low|normal|high (repeatable)")
+      ->allow_extra_args(false);
+  select->callback([&inv] {
+    inv.command = [&inv](CommandContext& ctx) { return run_select(ctx, inv.select); };
   });
 }
 
@@ -123,6 +170,7 @@ void add_torrent_commands(CLI::App& app, Invocation& inv) {
   add_add_remove_commands(app, inv);
   add_list_command(app, inv);
   add_status_action_commands(app, inv);
+  add_select_command(app, inv);
   add_tail_command(app, inv);
 }
 

@@ -41,6 +41,14 @@ struct AddArgs {
   std::vector<std::string> tags;
   bool paused = false;
   bool sequential = false;
+  std::vector<std::string> trackers;
+  std::vector<std::string> include;  // globs
+  std::vector<std::string> exclude;  // globs
+  bool skip_fluff = false;
+  std::optional<std::string> max_download_rate;  // see parse_rate()
+  std::optional<std::string> max_upload_rate;
+  std::optional<double> seed_ratio_limit;
+  std::optional<std::int64_t> seed_time_limit;  // seconds
 };
 
 // Filters take comma-separated values, as GET /v1/torrents does.
@@ -60,10 +68,26 @@ struct StatusArgs {
   bool follow = false;
 };
 
+// Action types POST /v1/torrents/{id}/action accepts.
+inline const std::vector<std::string> kActionTypes = {
+    "pause", "resume", "remove", "reannounce", "recheck", "sequential", "rate", "move"};
+
 struct ActionArgs {
   std::string id;
-  std::string type;  // pause, resume or remove
-  bool delete_data = false;
+  std::string type;  // one of kActionTypes
+  bool delete_data = false;                  // remove
+  std::optional<bool> enable;                // sequential: --on or --off
+  std::optional<std::string> download_rate;  // rate, see parse_rate()
+  std::optional<std::string> upload_rate;    // rate
+  std::optional<std::string> download_dir;   // move
+};
+
+struct SelectArgs {
+  std::string id;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  bool skip_fluff = false;
+  std::vector<std::string> priorities;  // "index=level"
 };
 
 // Each command returns the process exit code. They throw UsageError for
@@ -74,6 +98,23 @@ int run_torrent_add(CommandContext& ctx, const AddArgs& args);
 int run_list(CommandContext& ctx, const ListArgs& args);
 int run_status(CommandContext& ctx, const StatusArgs& args);
 int run_action(CommandContext& ctx, const ActionArgs& args);
+int run_select(CommandContext& ctx, const SelectArgs& args);
+
+// Parses a rate in bytes per second: a whole number, optionally followed
+// by K, KiB, M, MiB, G or GiB (powers of 1024, any case). 0 means
+// unlimited. Throws UsageError naming `flag` for anything else.
+std::int64_t parse_rate(const std::string& flag, const std::string& text);
+
+// Builds the body of POST /v1/torrents/{id}/action. Throws UsageError for
+// an unknown type or a flag that does not belong to the type, and for a
+// sequential action without --on/--off, a rate action without a rate, or a
+// move without a relative-free absolute --download-dir.
+nlohmann::json build_action_body(const ActionArgs& args);
+
+// Builds the body of POST /v1/torrents/{id}/select. Throws UsageError for
+// no selection at all, an empty glob or a priority that is not
+// "index=skip|low|normal|high".
+nlohmann::json build_select_body(const SelectArgs& args);
 
 // Builds the body of POST /v1/torrents, reading a .torrent file when the
 // source is not a magnet URI. Throws UsageError for a missing, unreadable or

@@ -27,6 +27,7 @@ struct Invocation {
   SetupCompleteArgs setup_complete;
   AddArgs add;
   ActionArgs action;
+  SelectArgs select;
   ListArgs list;
   StatusArgs status;
   TailArgs tail;
@@ -43,7 +44,7 @@ struct Invocation {
   std::function<int(std::ostream& out)> local_command;
 };
 
-// Registers setup, torrent, ls, status, action and tail.
+// Registers setup, torrent, ls, status, action, select and tail.
 void add_torrent_commands(CLI::App& app, Invocation& inv);
 
 // Registers config, settings, keys, health and completion.

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <string_view>
+#include <tuple>
 
 #include "cli/follow.hpp"
 #include "cli/json_fields.hpp"
@@ -147,24 +148,56 @@ std::optional<std::string> resolve_id(CommandContext& ctx, const std::string& te
 namespace {
 
 int post_action(CommandContext& ctx, const ActionArgs& args) {
-  if (args.delete_data && args.type != "remove") {
-    throw UsageError("--delete-data applies only to remove");
-  }
+  const nlohmann::json body = build_action_body(args);
   int exit_code = kExitOk;
   const auto id = resolve_id(ctx, args.id, exit_code);
   if (!id) {
     return exit_code;
   }
 
-  nlohmann::json body = {{"type", args.type}};
-  if (args.type == "remove") {
-    body["delete_data"] = args.delete_data;
-  }
   const auto response = ctx.session.send("POST", "/v1/torrents/" + *id + "/action", body.dump());
   return deliver(ctx, response, [&](const nlohmann::json&) {
     ctx.out << "Requested " << args.type << (args.delete_data ? " with data" : "")
             << " for torrent " << *id << '\n';
   });
+}
+
+void add_transfer_options(const AddArgs& args, nlohmann::json& body) {
+  if (!args.trackers.empty()) {
+    body["trackers"] = args.trackers;
+  }
+  for (const auto& [flag, member, globs] :
+       {std::tuple{"--include", "include", &args.include},
+        std::tuple{"--exclude", "exclude", &args.exclude}}) {
+    if (globs->empty()) {
+      continue;
+    }
+    if (std::find(globs->begin(), globs->end(), std::string()) != globs->end()) {
+      throw UsageError(std::string("invalid ") + flag + ": a glob must not be empty");
+    }
+    body[member] = *globs;
+  }
+  if (args.skip_fluff) {
+    body["skip_fluff"] = true;
+  }
+  if (args.max_download_rate) {
+    body["max_download_bps"] = parse_rate("--max-download-rate", *args.max_download_rate);
+  }
+  if (args.max_upload_rate) {
+    body["max_upload_bps"] = parse_rate("--max-upload-rate", *args.max_upload_rate);
+  }
+  if (args.seed_ratio_limit) {
+    if (*args.seed_ratio_limit < 0) {
+      throw UsageError("invalid --seed-ratio-limit: expected a number of at least 0");
+    }
+    body["seed_ratio_limit"] = *args.seed_ratio_limit;
+  }
+  if (args.seed_time_limit) {
+    if (*args.seed_time_limit < 0) {
+      throw UsageError("invalid --seed-time-limit: expected seconds, at least 0");
+    }
+    body["seed_time_limit"] = *args.seed_time_limit;
+  }
 }
 
 }  // namespace
@@ -204,6 +237,7 @@ nlohmann::json build_add_body(const AddArgs& args) {
   if (args.sequential) {
     body["sequential"] = true;
   }
+  add_transfer_options(args, body);
   return body;
 }
 
