@@ -88,6 +88,7 @@ class JobRunner {
   void load_record();
   void save_record();
   FsopsStatus fail(std::string_view stage, const std::string& reason);
+  FsopsStatus report_earlier_failure();
   FsopsStatus complete();
 
   const FsopsJob& job_;
@@ -141,6 +142,15 @@ FsopsStatus JobRunner::fail(std::string_view stage, const std::string& reason) {
   return status;
 }
 
+FsopsStatus JobRunner::report_earlier_failure() {
+  spdlog::info(
+      "fsops: torrent {} failed at stage {} before; not run again until a postprocess action",
+      job_.torrent_id, meta_.failed_stage.value_or("?"));
+  const FsopsStatus status{"failed", meta_.failed_stage, meta_.error};
+  sink_(job_.torrent_id, status, std::nullopt);
+  return status;
+}
+
 FsopsStatus JobRunner::complete() {
   const FsopsStatus status{"completed", std::nullopt, std::nullopt};
   spdlog::info("fsops: completed torrent {} at '{}'", job_.torrent_id,
@@ -163,6 +173,9 @@ FsopsStatus JobRunner::run() {
   if (meta_.state == "completed") {
     spdlog::info("fsops: torrent {} was already post-processed; nothing to do", job_.torrent_id);
     return complete();
+  }
+  if (resumed_ && meta_.state == "failed" && !job_.rerun_failed) {
+    return report_earlier_failure();
   }
   spdlog::info("fsops: {} torrent {} ({} into '{}')", resumed_ ? "resuming" : "started",
                job_.torrent_id, policy_.move_mode, policy_.library_root.string());

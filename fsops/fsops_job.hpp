@@ -18,6 +18,10 @@ class MetricsRegistry;
 struct FsopsJob {
   std::string torrent_id;        // letters, digits, '-', '_' and '.'; no leading '.'
   std::filesystem::path source;  // the payload: download_dir / name
+  // Runs a job whose record shows it failed again, resuming at the failed
+  // stage. Without it such a job reports its earlier failure and runs
+  // nothing.
+  bool rerun_failed = false;
 };
 
 // Receives every state change of a job: "running" with the stage about to
@@ -41,7 +45,10 @@ struct FsopsRunOptions {
 
 // Runs one job on the calling thread, resuming after the stages its meta
 // record lists as finished, and returns its final status. A job whose
-// record shows it completed runs no stage and reports completed again.
+// record shows it completed runs no stage and reports completed again; one
+// whose record shows it failed does the same unless job.rerun_failed is
+// set. A failed job keeps its staging area in the library root, so a rerun
+// resumes without redoing par2 or extraction.
 // `policy` is read once, at the start. File system and policy errors fail
 // the job with a reason instead of throwing.
 FsopsStatus run_fsops_job(const FsopsJob& job, const FsPolicyView& policy,

@@ -9,6 +9,7 @@
 
 #include "tests/fsops/archive_builder.hpp"
 #include "tests/fsops/rar4_builder.hpp"
+#include "tests/fsops/rar5_builder.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -301,6 +302,35 @@ TEST_F(ArchiveExtractTest, MultiVolumeRar4ExtractsOnce) {
 
 TEST_F(ArchiveExtractTest, Rar4DotDotPathIsRejected) {
   test::Rar4Builder::write_single(archive("evil.rar"), "../outside/victim.txt", "overwritten");
+  auto summary = extract(archive("evil.rar"));
+  ASSERT_FALSE(summary.ok());
+  expect_outside_untouched();
+}
+
+TEST_F(ArchiveExtractTest, StoredRar5Extracts) {
+  test::Rar5Builder::write_single(archive("movie.rar"), "Movie/movie.mkv", "rar5 payload");
+  auto summary = extract(archive("movie.rar"));
+  ASSERT_TRUE(summary.ok()) << summary.problem().detail;
+  EXPECT_EQ(summary.value().files, 1);
+  EXPECT_EQ(test::read_file_bytes(out() / "Movie" / "movie.mkv"), "rar5 payload");
+}
+
+TEST_F(ArchiveExtractTest, MultiVolumeRar5ExtractsOnce) {
+  std::string data(250000, '\0');
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    data[i] = static_cast<char>((i * 37) % 251);
+  }
+  const std::vector<fs::path> volumes = {archive("show.part1.rar"), archive("show.part2.rar"),
+                                         archive("show.part3.rar")};
+  test::Rar5Builder::write_volumes(volumes, "show.mkv", data);
+  auto summary = extract_archive(volumes, out(), {});
+  ASSERT_TRUE(summary.ok()) << summary.problem().detail;
+  EXPECT_EQ(summary.value().files, 1);
+  EXPECT_EQ(test::read_file_bytes(out() / "show.mkv"), data);
+}
+
+TEST_F(ArchiveExtractTest, Rar5DotDotPathIsRejected) {
+  test::Rar5Builder::write_single(archive("evil.rar"), "../outside/victim.txt", "overwritten");
   auto summary = extract(archive("evil.rar"));
   ASSERT_FALSE(summary.ok());
   expect_outside_untouched();

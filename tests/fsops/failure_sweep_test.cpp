@@ -53,9 +53,9 @@ class SweepJob {
   fs::path payload() const { return dir_.path() / "downloads" / "Release"; }
   fs::path library() const { return dir_.path() / "library"; }
 
-  FsopsStatus run() {
+  FsopsStatus run(bool rerun_failed = false) {
     return run_fsops_job(
-        FsopsJob{"sweep", payload()}, policy_, options_,
+        FsopsJob{"sweep", payload(), rerun_failed}, policy_, options_,
         [](const std::string&, const FsopsStatus&, const std::optional<std::string>&) {});
   }
 
@@ -115,7 +115,7 @@ TEST_P(FailureSweepTest, RerunAfterEachStageFailureCompletes) {
     const std::string source_before = test::read_file_bytes(job.payload() / "release.nfo");
 
     job.stop_failing();
-    const FsopsStatus rerun = job.run();
+    const FsopsStatus rerun = job.run(/*rerun_failed=*/true);
     ASSERT_EQ(rerun.state, "completed") << rerun.error.value_or("");
     EXPECT_EQ(test::tree_files(job.library() / "Release"), kExpectedLibrary);
     std::vector<std::string> names;

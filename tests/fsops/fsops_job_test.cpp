@@ -38,7 +38,7 @@ class FsopsJobTest : public ::testing::Test {
 
   fs::path payload() const { return dir_.path() / "downloads" / "Show"; }
   fs::path library() const { return dir_.path() / "library"; }
-  FsopsJob job() const { return FsopsJob{"torrent-1", payload()}; }
+  FsopsJob job() const { return FsopsJob{"torrent-1", payload(), rerun_failed_}; }
 
   FsopsStatus run() { return run_fsops_job(job(), policy_, options_, sink()); }
 
@@ -62,6 +62,7 @@ class FsopsJobTest : public ::testing::Test {
   FsPolicyView policy_;
   FsopsRunOptions options_;
   MetricsRegistry metrics_;
+  bool rerun_failed_ = false;
   std::vector<FsopsStatus> statuses_;
   std::optional<std::string> last_library_path_;
 };
@@ -362,11 +363,30 @@ TEST_F(FsopsJobTest, ResumeReplacesStalePartialFile) {
   test::write_file_bytes(staged / ".revaer-part-notes.txt", "no");
   options_.before_stage = nullptr;
   policy_.move_mode = "copy";
+  rerun_failed_ = true;
   ASSERT_EQ(run().state, "completed");
   const auto files = test::tree_files(library() / "Show");
   ASSERT_EQ(files.size(), 2u);
   EXPECT_EQ(files.at("notes.txt").bytes, "notes");
   EXPECT_FALSE(fs::exists(library() / ".revaer-staging-torrent-1"));
+}
+
+TEST_F(FsopsJobTest, FailedJobWaitsForRerun) {
+  options_.before_stage = [](std::string_view stage) -> Status {
+    return stage == "extract" ? Status(Problem::internal("disk error")) : Status(Done{});
+  };
+  ASSERT_EQ(run().state, "failed");
+  options_.before_stage = nullptr;
+
+  const FsopsStatus again = run();
+  EXPECT_EQ(again.state, "failed");
+  EXPECT_EQ(again.step, "extract");
+  EXPECT_EQ(again.error, "disk error");
+  EXPECT_FALSE(fs::exists(library() / "Show"));
+
+  rerun_failed_ = true;
+  EXPECT_EQ(run().state, "completed");
+  EXPECT_TRUE(fs::exists(library() / "Show"));
 }
 
 // Mounts a 1 MiB tmpfs for a test and unmounts it at the end.
