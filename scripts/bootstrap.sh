@@ -17,9 +17,9 @@ test_packages=(
   prometheus
 )
 
-# Google Benchmark, and the load generator and reference daemon of
-# bench/http.
-bench_packages=(libbenchmark-dev wrk qbittorrent-nox)
+# Google Benchmark, the load generator of bench/http and the reference
+# daemons the benchmarks compare against.
+bench_packages=(libbenchmark-dev wrk qbittorrent-nox transmission-daemon)
 
 wanted=("${build_packages[@]}")
 if [[ "${1:-}" == "--bench" ]]; then
@@ -32,19 +32,23 @@ if [[ "${1:-}" == "--tests" ]]; then
   fi
 fi
 
-# Installs the npm clients that the tests drive (eventsource, ...), pinned
-# by tests/e2e/node/package-lock.json. Runs npm ci only when node_modules
-# is missing or was installed from another lock file.
+# Installs the npm packages that the tests drive, pinned by the
+# package-lock.json of tests/e2e/node (eventsource, ...) and of
+# tests/openapi (@redocly/cli). Runs npm ci in a folder only when its
+# node_modules is missing or was installed from another lock file.
 install_node_clients() {
-  local dir
-  dir="$(cd "$(dirname "$0")/.." && pwd)/tests/e2e/node"
-  local installed="$dir/node_modules/.revaer-package-lock.json"
-  if cmp -s "$dir/package-lock.json" "$installed"; then
-    return
-  fi
-  echo "bootstrap: installing the npm clients in tests/e2e/node"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$dir/package-lock.json" "$installed"
+  local root folder
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  for folder in tests/e2e/node tests/openapi; do
+    local dir="$root/$folder"
+    local installed="$dir/node_modules/.revaer-package-lock.json"
+    if cmp -s "$dir/package-lock.json" "$installed"; then
+      continue
+    fi
+    echo "bootstrap: installing the npm packages in $folder"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$dir/package-lock.json" "$installed"
+  done
 }
 
 missing=()
