@@ -43,6 +43,9 @@ struct EngineOptions {
   bool incoming_utp = true;
   std::string download_root;  // absolute; the default for new torrents
   std::string resume_dir;     // absolute; read at start only
+  // Disk backend, read at start only: "posix" (pread/pwrite) or "mmap"
+  // (memory-mapped files, whose pages count as resident memory).
+  std::string disk_io = "posix";
 
   std::string encryption = "prefer";  // prefer|require|disable
   std::optional<ProxyOptions> proxy;
@@ -107,51 +110,32 @@ class Engine {
 
   // Sets which files download and their priorities (see FileSelection).
   // Problems: 404 unknown id, 422 a file index out of range.
-  virtual Status select_files(std::string_view id, const FileSelection& /*selection*/) {
-    return not_supported(id);
-  }
-  // Announces to every tracker now.
-  virtual Status reannounce(std::string_view id) { return not_supported(id); }
-  // Verifies every piece on disk again.
-  virtual Status recheck(std::string_view id) { return not_supported(id); }
+  virtual Status select_files(std::string_view id, const FileSelection& selection) = 0;
+  // Announces to every tracker now. Problems: 409 a stopped torrent.
+  virtual Status reannounce(std::string_view id) = 0;
+  // Verifies every piece on disk again. Problems: 409 before metadata.
+  virtual Status recheck(std::string_view id) = 0;
   // Changes per-torrent settings and the sequential flag.
-  virtual Status update_settings(std::string_view id, const TorrentSettingsChange& /*change*/) {
-    return not_supported(id);
-  }
+  virtual Status update_settings(std::string_view id, const TorrentSettingsChange& change) = 0;
   // Moves the torrent's files to `download_dir` (absolute; the caller has
   // checked it against the allowed roots) while it keeps seeding. The move
   // finishes in the background; download_dir in the status changes when it
   // has, and a failed move leaves the files where they were.
-  virtual Status move_storage(std::string_view id, const std::string& /*download_dir*/) {
-    return not_supported(id);
-  }
-  virtual Result<std::vector<TrackerStatus>> trackers(std::string_view id) const {
-    return not_supported(id).problem();
-  }
+  virtual Status move_storage(std::string_view id, const std::string& download_dir) = 0;
+  virtual Result<std::vector<TrackerStatus>> trackers(std::string_view id) const = 0;
   // Problems: 404 unknown id, 422 a URL that is not http(s) or udp.
-  virtual Status edit_trackers(std::string_view id, const TrackerEdit& /*edit*/) {
-    return not_supported(id);
-  }
+  virtual Status edit_trackers(std::string_view id, const TrackerEdit& edit) = 0;
   // Adds and removes web seed URLs (BEP 19), removals first.
-  virtual Status edit_web_seeds(std::string_view id, const std::vector<std::string>& /*add*/,
-                                const std::vector<std::string>& /*remove*/) {
-    return not_supported(id);
-  }
-  // The connected peers, read from the session.
-  virtual Result<std::vector<PeerStatus>> peers(std::string_view id) const {
-    return not_supported(id).problem();
-  }
+  virtual Status edit_web_seeds(std::string_view id, const std::vector<std::string>& add,
+                                const std::vector<std::string>& remove) = 0;
+  // The connected peers, read from the session, so the call waits briefly
+  // for the session's network thread.
+  virtual Result<std::vector<PeerStatus>> peers(std::string_view id) const = 0;
 
   // Records where post-processing put the payload (shown in the detail
   // and persisted) and the post-processing state.
   virtual void set_fsops_status(std::string_view id, const FsopsStatus& status,
                                 std::optional<std::string> library_path) = 0;
-
- private:
-  // TODO: remove once every engine implements the calls above.
-  static Status not_supported(std::string_view) {
-    return Problem::unavailable("This engine does not support the operation.");
-  }
 };
 
 }  // namespace revaer

@@ -127,4 +127,10 @@ EventInput torrent_removed_event(const std::string& torrent_id,
                     {{"delete_data", delete_data}}, request_id);
 }
 
+EventInput selection_reconciled_event(const std::string& torrent_id,
+                                      const std::vector<std::string>& fixed) {
+  json data = {{"torrent_id", torrent_id}, {"fixed", fixed}};
+  return make_event("selection_reconciled", torrent_id, std::move(data));
+}
+
 }  // namespace revaer

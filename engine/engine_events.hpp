@@ -31,6 +31,10 @@ EventInput completed_event(const TorrentStatus& torrent);
 EventInput torrent_removed_event(const std::string& torrent_id,
                                  bool delete_data,
                                  const std::string& request_id);
+// `fixed` names what differed between the torrent's record and what
+// libtorrent restored from its resume data at start, now fixed.
+EventInput selection_reconciled_event(const std::string& torrent_id,
+                                      const std::vector<std::string>& fixed);
 
 // An EventPublisher that drops every event, for engines built without a
 // bus (unit tests of the engine alone).

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/torrent.hpp"
+
 namespace revaer {
 
 // Raised by every Store method when the database fails. Callers at a thread
@@ -62,6 +64,14 @@ struct TorrentRecord {
   std::optional<std::string> category;
   std::optional<std::string> library_path;
   bool sequential = false;
+  // The file selection rules and per-file priorities last requested.
+  FileSelection selection;
+  TorrentSettings settings;
+  // Trackers added at or after the add, and whether they replace the
+  // source's own trackers.
+  std::vector<TrackerEntry> trackers;
+  bool replace_trackers = false;
+  std::vector<std::string> web_seeds;  // web seed (BEP 19) URLs added after the add
 };
 
 // Reads and writes inside one database transaction. Valid only during the

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <string>
 
 #include <libtorrent/error_code.hpp>
 #include <libtorrent/magnet_uri.hpp>
@@ -132,6 +133,50 @@ std::vector<std::string> tracker_urls(const lt::add_torrent_params& params) {
     }
   }
   return urls;
+}
+
+std::optional<Problem> validate_trackers(const std::vector<TrackerEntry>& trackers,
+                                         std::string_view pointer) {
+  for (std::size_t i = 0; i < trackers.size(); ++i) {
+    const TrackerEntry& tracker = trackers[i];
+    const std::string location = std::string(pointer) + "/" + std::to_string(i);
+    const std::string lower = to_lower(tracker.url);
+    const bool known_scheme = lower.rfind("http://", 0) == 0 || lower.rfind("https://", 0) == 0 ||
+                              lower.rfind("udp://", 0) == 0;
+    const bool printable = std::none_of(tracker.url.begin(), tracker.url.end(), [](char c) {
+      return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f;
+    });
+    if (!known_scheme || !printable) {
+      return Problem::unprocessable(
+          "invalid tracker URL",
+          {{location + "/url", "must be an http, https or udp URL without spaces"}});
+    }
+    if (tracker.tier < 0) {
+      return Problem::unprocessable("invalid tracker tier " + std::to_string(tracker.tier),
+                                    {{location + "/tier", "must be 0 or more"}});
+    }
+  }
+  return std::nullopt;
+}
+
+void apply_trackers(const std::vector<TrackerEntry>& trackers, bool replace,
+                    lt::add_torrent_params& params) {
+  if (replace) {
+    params.trackers.clear();
+    params.tracker_tiers.clear();
+    if (params.ti) params.ti->clear_trackers();
+  }
+  // tracker_tiers is parallel to trackers, and a tracker without a tier
+  // entry gets tier 0.
+  params.tracker_tiers.resize(params.trackers.size(), 0);
+  for (const TrackerEntry& tracker : trackers) {
+    const bool present =
+        std::find(params.trackers.begin(), params.trackers.end(), tracker.url) !=
+        params.trackers.end();
+    if (present) continue;
+    params.trackers.push_back(tracker.url);
+    params.tracker_tiers.push_back(tracker.tier);
+  }
 }
 
 void apply_add_options(lt::add_torrent_params& params, const std::string& save_path,

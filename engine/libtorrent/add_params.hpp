@@ -48,6 +48,17 @@ std::string torrent_name(const lt::add_torrent_params& params);
 // Tracker URLs from the metainfo or the magnet's "tr" parameters.
 std::vector<std::string> tracker_urls(const lt::add_torrent_params& params);
 
+// Checks tracker URLs (http, https or udp, without control characters)
+// and tiers (0 or more). Returns a 422 problem naming the first invalid
+// entry under `pointer` ("/trackers" for an add request).
+std::optional<Problem> validate_trackers(const std::vector<TrackerEntry>& trackers,
+                                         std::string_view pointer);
+
+// Adds `trackers` to the torrent's own, or makes them its only trackers
+// when `replace` is set.
+void apply_trackers(const std::vector<TrackerEntry>& trackers, bool replace,
+                    lt::add_torrent_params& params);
+
 // Sets the save path and the flags an add request selects: paused and not
 // auto-managed when `start_paused`, sequential download when `sequential`.
 void apply_add_options(lt::add_torrent_params& params, const std::string& save_path,

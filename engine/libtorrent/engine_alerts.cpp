@@ -55,6 +55,7 @@ void LibtorrentEngine::run_alert_loop() {
       session_->wait_for_alert(kAlertWait);
       session_->pop_alerts(&alerts);
       for (lt::alert* alert : alerts) dispatch_alert(alert);
+      refresh_requested_sources();
 
       const Clock::time_point now = Clock::now();
       if (now >= next_status) {
@@ -62,6 +63,7 @@ void LibtorrentEngine::run_alert_loop() {
         next_status = now + kStatusInterval;
       }
       if (now >= next_save) {
+        check_seed_time_limits();
         request_periodic_saves();
         next_save = now + kResumeSaveInterval;
       }
@@ -79,6 +81,9 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
         break;
       case lt::add_torrent_alert::alert_type:
         on_torrent_added(*lt::alert_cast<lt::add_torrent_alert>(alert));
+        if (auto id = catalog_->id_for_handle(static_cast<lt::torrent_alert*>(alert)->handle)) {
+          request_source_refresh(*id, false);
+        }
         break;
         break;
       case lt::metadata_received_alert::alert_type:
@@ -96,6 +101,20 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
       case lt::torrent_paused_alert::alert_type:
         request_save(lt::alert_cast<lt::torrent_paused_alert>(alert)->handle, false);
         break;
+      case lt::tracker_announce_alert::alert_type:
+      case lt::tracker_reply_alert::alert_type:
+      case lt::tracker_warning_alert::alert_type:
+      case lt::tracker_error_alert::alert_type:
+      case lt::scrape_reply_alert::alert_type:
+      case lt::scrape_failed_alert::alert_type:
+        on_tracker_alert(*static_cast<lt::tracker_alert*>(alert));
+        break;
+      case lt::storage_moved_alert::alert_type:
+        on_storage_moved(*lt::alert_cast<lt::storage_moved_alert>(alert));
+        break;
+      case lt::storage_moved_failed_alert::alert_type:
+        on_storage_move_failed(*lt::alert_cast<lt::storage_moved_failed_alert>(alert));
+        break;
       case lt::torrent_removed_alert::alert_type:
       case lt::torrent_deleted_alert::alert_type:
       case lt::listen_succeeded_alert::alert_type:
@@ -105,7 +124,6 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
       case lt::file_error_alert::alert_type:
       case lt::torrent_delete_failed_alert::alert_type:
       case lt::listen_failed_alert::alert_type:
-      case lt::tracker_error_alert::alert_type:
         spdlog::error("libtorrent: {}", alert->message());
         break;
       default:
@@ -126,7 +144,9 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
     std::optional<TorrentStatus> updated;
     TorrentState previous = TorrentState::queued;
     std::string request_id;
+    TorrentSettings settings;
     catalog_->update(*id, [&](CatalogEntry& entry) {
+      settings = entry.record.settings;
       previous = entry.status.state;
       apply_torrent_status(status, entry.name_fixed, now_ms, entry.status);
       updated = entry.status;
@@ -144,6 +164,7 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
     if (updated) {
       publish_status_events(*updated, previous, request_id);
     }
+    enforce_seed_limits(*id, settings, status);
 
     // A torrent can be complete without a torrent_finished_alert reaching
     // record_completion(), for example when the daemon was killed between
@@ -225,9 +246,10 @@ void LibtorrentEngine::on_torrent_added(const lt::add_torrent_alert& alert) {
     // A torrent added paused posts no torrent_paused_alert, so save here.
     request_save(alert.handle, false);
   } else if (pause == false) {
-    alert.handle.set_flags(lt::torrent_flags::auto_managed);
+    if (wants_auto_managed(*id)) alert.handle.set_flags(lt::torrent_flags::auto_managed);
     alert.handle.resume();
   }
+  apply_pending_options(*id, alert.handle);
 }
 
 void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& alert) {
@@ -237,13 +259,15 @@ void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& a
 
   const std::shared_ptr<const lt::torrent_info> info = alert.handle.torrent_file();
   if (!info) return;
-  const std::vector<lt::download_priority_t> priorities = alert.handle.get_file_priorities();
+  const std::vector<lt::download_priority_t> priorities =
+      apply_selection_on_metadata(*id, alert.handle, *info);
   const lt::info_hash_t hashes = alert.handle.info_hashes();
 
   std::optional<TorrentStatus> updated;
   std::vector<FileStatus> files;
   update_record(*id, [&](CatalogEntry& entry) {
     entry.files = describe_files(*info, priorities, {});
+    entry.info = info;
     entry.info_hashes = hashes;
     entry.status.info_hash_v1 = info_hash_v1_hex(hashes);
     entry.status.info_hash_v2 = info_hash_v2_hex(hashes);

@@ -9,10 +9,14 @@
 #include <system_error>
 #include <utility>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/session.hpp>
+#include <libtorrent/mmap_disk_io.hpp>
+#include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_flags.hpp>
@@ -23,10 +27,13 @@
 #include "core/crypto.hpp"
 #include "core/request_scope.hpp"
 #include "engine/libtorrent/add_params.hpp"
+#include "engine/libtorrent/file_selection.hpp"
+#include "engine/libtorrent/reconcile.hpp"
 #include "engine/libtorrent/resume_files.hpp"
 #include "engine/libtorrent/session_settings.hpp"
 #include "engine/libtorrent/status_catalog.hpp"
 #include "engine/libtorrent/status_mapping.hpp"
+#include "engine/libtorrent/torrent_settings.hpp"
 
 namespace revaer {
 namespace {
@@ -87,6 +94,18 @@ std::optional<Problem> validate_request(const AddTorrentRequest& request) {
   return std::nullopt;
 }
 
+// Checks the selection, settings and trackers of an add request. File
+// indexes are checked against the metainfo's files; a magnet's are checked
+// when its metadata arrives, and out-of-range ones are ignored then.
+std::optional<Problem> validate_add_options(const AddTorrentRequest& request,
+                                            const lt::add_torrent_params& params) {
+  const std::optional<int> file_count =
+      params.ti ? std::optional<int>(params.ti->num_files()) : std::nullopt;
+  if (auto problem = validate_selection(request.selection, file_count, "")) return problem;
+  if (auto problem = validate_settings_change(request.settings, "")) return problem;
+  return validate_trackers(request.trackers, "/trackers");
+}
+
 // Returns true when `dir` is `root` or lies below it, comparing the
 // normalised paths component by component. validate_request() has already
 // rejected ".." components, so the comparison cannot be walked around.
@@ -141,8 +160,15 @@ CatalogEntry make_entry(const TorrentRecord& record, const lt::add_torrent_param
   status.added_at_ms = record.added_at_ms;
   status.completed_at_ms = record.completed_at_ms;
   status.last_updated_ms = now_unix_ms();
+  status.selection = record.selection;
+  status.settings = record.settings;
+  status.web_seeds = record.web_seeds;
+  if (status.web_seeds.empty()) {
+    status.web_seeds.assign(params.url_seeds.begin(), params.url_seeds.end());
+  }
 
   if (has_metadata) {
+    entry.info = params.ti;
     std::vector<lt::download_priority_t> priorities(params.file_priorities.begin(),
                                                     params.file_priorities.end());
     entry.files = describe_files(*params.ti, priorities, {});
@@ -172,6 +198,10 @@ TorrentRecord make_record(const AddTorrentRequest& request, const lt::add_torren
   record.tags = request.tags;
   record.category = request.category;
   record.sequential = request.sequential;
+  merge_settings_change(request.settings, record.settings, record.sequential);
+  record.selection = request.selection;
+  record.trackers = request.trackers;
+  record.replace_trackers = request.replace_trackers;
   return record;
 }
 
@@ -218,7 +248,11 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   const bool unclean_stop = std::filesystem::exists(marker);
   write_file_atomically(marker, std::to_string(::getpid()) + "\n");
 
-  session_ = std::make_unique<lt::session>(lt::session_params(make_session_settings(options), {}));
+  lt::session_params params(make_session_settings(options), {});
+  params.disk_io_constructor =
+      options.disk_io == "mmap" ? lt::mmap_disk_io_constructor : lt::posix_disk_io_constructor;
+  session_ = std::make_unique<lt::session>(std::move(params));
+  spdlog::info("engine: disk backend {}", options.disk_io == "mmap" ? "mmap" : "posix");
   add_session_plugins(*session_, options);
   session_->set_ip_filter(make_ip_filter(options));
   listen_port_ = session_->listen_port();
@@ -374,7 +408,11 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
     }
     params = std::move(parsed.value());
     apply_add_options(*params, record.download_dir, false, record.sequential);
+    apply_record_to_params(record, options_.connections_limit_per_torrent, *params);
   }
+
+  std::vector<std::string> fixed;
+  if (from_resume_data) fixed = reconcile_resume_params(record, *params);
 
   if (params->save_path.empty()) params->save_path = record.download_dir;
   params->flags |= lt::torrent_flags::update_subscribe | lt::torrent_flags::duplicate_is_error;
@@ -400,6 +438,11 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
         record.id, *existing);
     return;
   }
+  if (!fixed.empty()) {
+    spdlog::info("torrent {} differed from its record after loading resume data; fixed: {}",
+                 record.id, fmt::join(fixed, ", "));
+    events_.publish(selection_reconciled_event(record.id, fixed));
+  }
   session_->async_add_torrent(std::move(*params));
 }
 
@@ -408,6 +451,7 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
   Result<lt::add_torrent_params> parsed = parse_request_source(request);
   if (!parsed) return parsed.problem();
   lt::add_torrent_params& params = parsed.value();
+  if (auto problem = validate_add_options(request, params)) return *problem;
 
   std::shared_lock session_lock(session_mutex_);
   if (!running_) return not_running();
@@ -434,8 +478,8 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
     return Problem::unavailable("could not store the torrent: " + std::string(error.what()));
   }
 
-  apply_add_options(params, record.download_dir, request.start_paused, request.sequential);
-  params.max_connections = options_.connections_limit_per_torrent;
+  apply_add_options(params, record.download_dir, request.start_paused, record.sequential);
+  apply_record_to_params(record, options_.connections_limit_per_torrent, params);
   params.storage_mode =
       options_.allocate_storage ? lt::storage_mode_allocate : lt::storage_mode_sparse;
   params.flags |= lt::torrent_flags::update_subscribe;
@@ -500,8 +544,10 @@ Status LibtorrentEngine::resume(std::string_view id) {
 
   lt::torrent_handle handle;
   bool failed = false;
+  bool auto_managed = true;
   const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
     failed = entry.status.state == TorrentState::failed;
+    auto_managed = entry.record.settings.auto_managed;
     entry.state_request_id = current_request_id();
     if (entry.handle.is_valid()) {
       handle = entry.handle;
@@ -514,7 +560,7 @@ Status LibtorrentEngine::resume(std::string_view id) {
   try {
     if (handle.is_valid()) {
       if (failed) handle.clear_error();
-      handle.set_flags(lt::torrent_flags::auto_managed);
+      if (auto_managed) handle.set_flags(lt::torrent_flags::auto_managed);
       handle.resume();
     }
   } catch (const lt::system_error& error) {

@@ -13,7 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include <libtorrent/download_priority.hpp>
 #include <libtorrent/fwd.hpp>
+#include <libtorrent/torrent_handle.hpp>
 
 #include "engine/engine.hpp"
 #include "engine/engine_events.hpp"
@@ -72,6 +74,40 @@ class LibtorrentEngine final : public Engine {
   Status resume(std::string_view id) override;
   Status remove(std::string_view id, bool delete_data) override;
 
+  // File selection and per-torrent settings (torrent_options.cpp). Both
+  // are persisted in the torrent's record before they return, and reach
+  // the session asynchronously. Problems also include 503 while the engine
+  // is not running and when the store fails.
+  Status select_files(std::string_view id, const FileSelection& selection) override;
+  Status update_settings(std::string_view id, const TorrentSettingsChange& change) override;
+
+  // Torrent control (torrent_control.cpp). Each call logs one line with
+  // the torrent id. Problems: 404 unknown id, 503 while not running, 409
+  // when the session never added the torrent (it failed to load).
+  // Also 409 while the torrent is stopped.
+  Status reannounce(std::string_view id) override;
+  // Also 409 while the torrent has no metadata.
+  Status recheck(std::string_view id) override;
+  // Also 422 when `download_dir` is not absolute or has a ".." component
+  // or control characters. On storage_moved_alert the new folder goes to
+  // the status and the store. A failed move is logged with the torrent id
+  // and changes neither.
+  Status move_storage(std::string_view id, const std::string& download_dir) override;
+  // Copies the tracker list that the alert thread reads from the session
+  // after each tracker alert and each edit. Does not wait on the session.
+  Result<std::vector<TrackerStatus>> trackers(std::string_view id) const override;
+  // Also 422 for a URL that is not http, https or udp with a host, or a
+  // tier outside 0..255. The status and the store follow once the alert
+  // thread has read the edited list back from the session.
+  Status edit_trackers(std::string_view id, const TrackerEdit& edit) override;
+  // Also 422 for an added URL that is not http or https with a host.
+  Status edit_web_seeds(std::string_view id, const std::vector<std::string>& add,
+                        const std::vector<std::string>& remove) override;
+  // Reads the connected peers synchronously with get_peer_info(), so it
+  // blocks until the session's network thread replies, which takes longer
+  // while that thread is busy. Call it from a thread that may wait.
+  Result<std::vector<PeerStatus>> peers(std::string_view id) const override;
+
   // An absent `library_path` leaves the recorded one unchanged.
   void set_fsops_status(std::string_view id, const FsopsStatus& status,
                         std::optional<std::string> library_path) override;
@@ -85,6 +121,11 @@ class LibtorrentEngine final : public Engine {
   // engine is not running.
   lt::settings_pack session_settings() const;
 
+  // The torrent's live handle, invalid when the id is unknown or the
+  // session has not added it yet, for tests that read per-torrent limits
+  // back from libtorrent.
+  lt::torrent_handle torrent_handle_for_testing(std::string_view id) const;
+
  private:
   // Lifecycle (libtorrent_engine.cpp).
   void load_torrents(bool unclean_stop);
@@ -97,6 +138,23 @@ class LibtorrentEngine final : public Engine {
   // serialized with every other record write. Returns false when the id is
   // unknown. Throws StoreError.
   bool update_record(std::string_view id, const std::function<void(CatalogEntry&)>& change);
+
+  // Selection, settings and seed limits (torrent_options.cpp).
+  // Applies a selection or settings change that arrived before the session
+  // had added the torrent, once its handle is attached.
+  void apply_pending_options(const std::string& id, const lt::torrent_handle& handle);
+  // Sets the record's file priorities when a magnet's metadata arrives and
+  // returns them.
+  std::vector<lt::download_priority_t> apply_selection_on_metadata(
+      const std::string& id, const lt::torrent_handle& handle, const lt::torrent_info& info);
+  // Pauses a seeding torrent that met its own ratio or seeding time limit.
+  void enforce_seed_limits(const std::string& id, const TorrentSettings& settings,
+                           const lt::torrent_status& status);
+  // Checks the seeding time limits of torrents that have one, because a
+  // seeding torrent without peers sends no status updates.
+  void check_seed_time_limits();
+  // Whether resume() and a pending resume may hand the torrent to the queue.
+  bool wants_auto_managed(std::string_view id) const;
 
   // Alert thread (engine_alerts.cpp).
   void run_alert_loop();
@@ -116,6 +174,20 @@ class LibtorrentEngine final : public Engine {
   void refresh_files(const std::string& id, const lt::torrent_status& status);
   void publish_status_events(const TorrentStatus& status, TorrentState previous,
                              const std::string& request_id);
+
+  // Torrent control (torrent_control.cpp). The caller holds
+  // session_mutex_ and has checked running_. Returns the torrent's handle,
+  // asking the session when the alert thread has not attached it yet.
+  Result<lt::torrent_handle> control_handle(std::string_view id) const;
+  // Asks the alert thread to read the torrent's trackers and web seeds
+  // from the session again. With `persist` it also stores them.
+  void request_source_refresh(const std::string& id, bool persist);
+  // Alert thread: runs the refreshes requested since the last call.
+  void refresh_requested_sources();
+  void refresh_sources(const std::string& id, const lt::torrent_handle& handle, bool persist);
+  void on_tracker_alert(const lt::tracker_alert& alert);
+  void on_storage_moved(const lt::storage_moved_alert& alert);
+  void on_storage_move_failed(const lt::storage_moved_failed_alert& alert);
 
   Store& store_;
   EngineCallbacks callbacks_;
@@ -150,6 +222,11 @@ class LibtorrentEngine final : public Engine {
   // info-hash hex: the value is remove(delete_data).
   std::mutex removals_mutex_;
   std::map<std::string, bool> pending_removals_;
+
+  // Torrents whose trackers and web seeds the alert thread reads again
+  // after its next batch of alerts, each with whether to store them.
+  std::mutex source_refreshes_mutex_;
+  std::map<std::string, bool> source_refreshes_;
 };
 
 }  // namespace revaer

@@ -147,7 +147,8 @@ lt::settings_pack make_session_settings(const EngineOptions& options) {
   pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
 
   const lt::alert_category_t categories =
-      lt::alert_category::status | lt::alert_category::storage | lt::alert_category::error;
+      lt::alert_category::status | lt::alert_category::storage | lt::alert_category::error |
+      lt::alert_category::tracker;
   pack.set_int(lt::settings_pack::alert_mask, static_cast<int>(categories));
   pack.set_int(lt::settings_pack::alert_queue_size, kAlertQueueSize);
   return pack;

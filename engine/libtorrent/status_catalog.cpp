@@ -99,6 +99,18 @@ std::vector<std::pair<std::string, lt::torrent_handle>> StatusCatalog::handles()
   return result;
 }
 
+std::vector<std::tuple<std::string, lt::torrent_handle, TorrentSettings>>
+StatusCatalog::seed_time_limited() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::tuple<std::string, lt::torrent_handle, TorrentSettings>> result;
+  for (const auto& [id, entry] : entries_) {
+    if (entry.handle.is_valid() && entry.record.settings.seed_time_limit_secs) {
+      result.emplace_back(id, entry.handle, entry.record.settings);
+    }
+  }
+  return result;
+}
+
 std::size_t StatusCatalog::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

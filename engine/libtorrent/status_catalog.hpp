@@ -3,16 +3,19 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <libtorrent/info_hash.hpp>
 #include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_info.hpp>
 
 #include "core/torrent.hpp"
 #include "store/store.hpp"
@@ -23,9 +26,16 @@ namespace revaer {
 struct CatalogEntry {
   TorrentStatus status;  // `files` stays empty here, see `files`
   std::vector<FileStatus> files;
+  // The trackers as the alert thread last read them from the session.
+  std::vector<TrackerStatus> tracker_statuses;
   TorrentRecord record;  // the copy last written to the store
   lt::info_hash_t info_hashes;
   lt::torrent_handle handle;  // invalid until the session has added it
+  // The metadata, null until it is known (a magnet before it arrives).
+  std::shared_ptr<const lt::torrent_info> info;
+  // select_files() or update_settings() changed the record while `handle`
+  // was invalid, so the change is applied when the handle is attached.
+  bool options_pending = false;
 
   // The name came from the add request or the store and must not be
   // replaced by the torrent's own name.
@@ -75,6 +85,10 @@ class StatusCatalog {
   std::vector<TorrentStatus> list() const;
   // Ids and handles of the entries the session has added.
   std::vector<std::pair<std::string, lt::torrent_handle>> handles() const;
+  // Ids, handles and settings of the attached entries whose settings set
+  // a seeding time limit.
+  std::vector<std::tuple<std::string, lt::torrent_handle, TorrentSettings>> seed_time_limited()
+      const;
 
   std::size_t size() const;
   void clear();

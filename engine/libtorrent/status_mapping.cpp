@@ -6,6 +6,7 @@
 #include <libtorrent/torrent_status.hpp>
 
 #include "engine/libtorrent/add_params.hpp"
+#include "engine/libtorrent/torrent_settings.hpp"
 
 namespace revaer {
 namespace {
@@ -65,9 +66,7 @@ void apply_torrent_status(const lt::torrent_status& status, bool keep_name, std:
 
   target.download_bps = status.download_payload_rate;
   target.upload_bps = status.upload_payload_rate;
-  target.ratio = status.all_time_download > 0 ? static_cast<double>(status.all_time_upload) /
-                                                    static_cast<double>(status.all_time_download)
-                                              : 0.0;
+  target.ratio = share_ratio(status);
 
   target.info_hash_v1 = info_hash_v1_hex(status.info_hashes);
   target.info_hash_v2 = info_hash_v2_hex(status.info_hashes);

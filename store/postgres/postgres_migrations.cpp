@@ -75,6 +75,13 @@ CREATE TABLE event_ids (
 );
 INSERT INTO event_ids (id, next_id) VALUES (1, 1);
 )sql"},
+    {3, "add per-torrent selection, settings, trackers and web seeds", R"sql(
+ALTER TABLE torrents ADD COLUMN selection JSONB NOT NULL DEFAULT '{}';
+ALTER TABLE torrents ADD COLUMN settings JSONB NOT NULL DEFAULT '{}';
+ALTER TABLE torrents ADD COLUMN trackers JSONB NOT NULL DEFAULT '[]';
+ALTER TABLE torrents ADD COLUMN replace_trackers BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE torrents ADD COLUMN web_seeds JSONB NOT NULL DEFAULT '[]';
+)sql"},
 };
 
 std::int64_t schema_version(PgConnection& connection) {

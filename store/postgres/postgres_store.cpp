@@ -5,6 +5,7 @@
 #include "store/postgres/pg_connection.hpp"
 #include "store/postgres/postgres_migrations.hpp"
 #include "store/postgres/postgres_transaction.hpp"
+#include "store/torrent_record_json.hpp"
 
 namespace revaer {
 namespace {
@@ -43,6 +44,11 @@ TorrentRecord read_torrent(const PgResult& result, int row) {
   torrent.category = result.optional_text(row, 9);
   torrent.library_path = result.optional_text(row, 10);
   torrent.sequential = result.boolean(row, 11);
+  torrent.selection = selection_from_json(result.text(row, 12));
+  torrent.settings = settings_from_json(result.text(row, 13));
+  torrent.trackers = trackers_from_json(result.text(row, 14));
+  torrent.replace_trackers = result.boolean(row, 15);
+  torrent.web_seeds = strings_from_json(result.text(row, 16));
   return torrent;
 }
 
@@ -129,20 +135,30 @@ void PostgresStore::put_torrent(const TorrentRecord& torrent) {
       PgParam::text(nlohmann::json(torrent.tags).dump()),
       PgParam::optional_text(torrent.category),
       PgParam::optional_text(torrent.library_path),
-      PgParam::boolean(torrent.sequential)};
+      PgParam::boolean(torrent.sequential),
+      PgParam::text(selection_to_json(torrent.selection).dump()),
+      PgParam::text(settings_to_json(torrent.settings).dump()),
+      PgParam::text(trackers_to_json(torrent.trackers).dump()),
+      PgParam::boolean(torrent.replace_trackers),
+      PgParam::text(nlohmann::json(torrent.web_seeds).dump())};
   with_retry([&] {
     connection_->exec(
         "INSERT INTO torrents (id, info_hash, name, source, source_is_magnet, "
         "download_dir, added_at_ms, completed_at_ms, tags, category, "
-        "library_path, sequential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-        "$9::jsonb, $10, $11, $12) "
+        "library_path, sequential, selection, settings, trackers, "
+        "replace_trackers, web_seeds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+        "$9::jsonb, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, "
+        "$17::jsonb) "
         "ON CONFLICT (id) DO UPDATE SET info_hash = excluded.info_hash, "
         "name = excluded.name, source = excluded.source, "
         "source_is_magnet = excluded.source_is_magnet, "
         "download_dir = excluded.download_dir, "
         "completed_at_ms = excluded.completed_at_ms, tags = excluded.tags, "
         "category = excluded.category, library_path = excluded.library_path, "
-        "sequential = excluded.sequential",
+        "sequential = excluded.sequential, selection = excluded.selection, "
+        "settings = excluded.settings, trackers = excluded.trackers, "
+        "replace_trackers = excluded.replace_trackers, "
+        "web_seeds = excluded.web_seeds",
         params);
   });
 }
@@ -162,7 +178,9 @@ std::vector<TorrentRecord> PostgresStore::torrents() {
     const PgResult result = connection_->exec(
         "SELECT id, info_hash, name, source, source_is_magnet, download_dir, "
         "added_at_ms, completed_at_ms, tags::text, category, library_path, "
-        "sequential FROM torrents ORDER BY added_at_ms, id");
+        "sequential, selection::text, settings::text, trackers::text, "
+        "replace_trackers, web_seeds::text FROM torrents "
+        "ORDER BY added_at_ms, id");
     torrents.clear();
     for (int row = 0; row < result.rows(); ++row) {
       torrents.push_back(read_torrent(result, row));

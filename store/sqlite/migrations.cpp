@@ -1,5 +1,6 @@
 #include "store/sqlite/migrations.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -72,6 +73,15 @@ CREATE TABLE event_ids (
 );
 INSERT INTO event_ids (id, next_id) VALUES (1, 1);
 )sql",
+    // Per-torrent selection, settings, added trackers and web seeds, as JSON
+    // documents (see store/torrent_record_json.hpp).
+    R"sql(
+ALTER TABLE torrents ADD COLUMN selection TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE torrents ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE torrents ADD COLUMN trackers TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE torrents ADD COLUMN replace_trackers INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE torrents ADD COLUMN web_seeds TEXT NOT NULL DEFAULT '[]';
+)sql",
 };
 
 std::int64_t schema_version(sqlite3* db) {
@@ -84,9 +94,12 @@ std::int64_t schema_version(sqlite3* db) {
 
 }  // namespace
 
-void migrate(sqlite3* db) {
+void migrate(sqlite3* db) { migrate_to(db, static_cast<std::int64_t>(std::size(kMigrations))); }
+
+void migrate_to(sqlite3* db, std::int64_t target_version) {
   const std::int64_t current = schema_version(db);
-  const auto latest = static_cast<std::int64_t>(std::size(kMigrations));
+  const auto latest =
+      std::min(target_version, static_cast<std::int64_t>(std::size(kMigrations)));
   for (std::int64_t version = current + 1; version <= latest; ++version) {
     exec(db, "BEGIN IMMEDIATE");
     try {

@@ -6,6 +6,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_transaction.hpp"
 #include "store/sqlite/statement.hpp"
+#include "store/torrent_record_json.hpp"
 
 namespace revaer {
 namespace {
@@ -66,14 +67,19 @@ void SqliteStore::put_torrent(const TorrentRecord& torrent) {
       db_,
       "INSERT INTO torrents (id, info_hash, name, source, source_is_magnet, "
       "download_dir, added_at_ms, completed_at_ms, tags, category, "
-      "library_path, sequential) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "library_path, sequential, selection, settings, trackers, "
+      "replace_trackers, web_seeds) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET info_hash = excluded.info_hash, "
       "name = excluded.name, source = excluded.source, "
       "source_is_magnet = excluded.source_is_magnet, "
       "download_dir = excluded.download_dir, "
       "completed_at_ms = excluded.completed_at_ms, tags = excluded.tags, "
       "category = excluded.category, library_path = excluded.library_path, "
-      "sequential = excluded.sequential");
+      "sequential = excluded.sequential, selection = excluded.selection, "
+      "settings = excluded.settings, trackers = excluded.trackers, "
+      "replace_trackers = excluded.replace_trackers, "
+      "web_seeds = excluded.web_seeds");
   upsert.bind(1, torrent.id)
       .bind(2, torrent.info_hash)
       .bind(3, torrent.name)
@@ -86,6 +92,11 @@ void SqliteStore::put_torrent(const TorrentRecord& torrent) {
       .bind_optional(10, torrent.category)
       .bind_optional(11, torrent.library_path)
       .bind(12, std::int64_t{torrent.sequential ? 1 : 0})
+      .bind(13, selection_to_json(torrent.selection).dump())
+      .bind(14, settings_to_json(torrent.settings).dump())
+      .bind(15, trackers_to_json(torrent.trackers).dump())
+      .bind(16, std::int64_t{torrent.replace_trackers ? 1 : 0})
+      .bind(17, nlohmann::json(torrent.web_seeds).dump())
       .run();
 }
 
@@ -100,7 +111,8 @@ std::vector<TorrentRecord> SqliteStore::torrents() {
   sqlite::Statement query(
       db_,
       "SELECT id, info_hash, name, source, source_is_magnet, download_dir, "
-      "added_at_ms, completed_at_ms, tags, category, library_path, sequential "
+      "added_at_ms, completed_at_ms, tags, category, library_path, sequential, "
+      "selection, settings, trackers, replace_trackers, web_seeds "
       "FROM torrents ORDER BY added_at_ms, id");
   std::vector<TorrentRecord> torrents;
   while (query.step()) {
@@ -118,6 +130,11 @@ std::vector<TorrentRecord> SqliteStore::torrents() {
     torrent.category = query.optional_text(9);
     torrent.library_path = query.optional_text(10);
     torrent.sequential = query.integer(11) != 0;
+    torrent.selection = selection_from_json(query.text(12));
+    torrent.settings = settings_from_json(query.text(13));
+    torrent.trackers = trackers_from_json(query.text(14));
+    torrent.replace_trackers = query.integer(15) != 0;
+    torrent.web_seeds = strings_from_json(query.text(16));
     torrents.push_back(std::move(torrent));
   }
   return torrents;

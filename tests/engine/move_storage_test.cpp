@@ -1,0 +1,109 @@
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+#include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_status.hpp>
+
+#include "tests/engine/engine_fixture.hpp"
+
+namespace revaer::testing {
+namespace {
+
+// A seeding torrent whose payload lies in the download root, with the
+// engine's log lines captured.
+class EngineMoveStorage : public EngineFixture {
+ protected:
+  void SetUp() override {
+    // The default logger is swapped before the engine starts any thread
+    // and restored after it stopped, so no thread logs during the swap.
+    previous_logger_ = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("move-test", log_));
+
+    payload_ = sample_payload(2 * 1024 * 1024, 23);
+    write_payload(downloads(), payload_);
+    metainfo_ = make_metainfo(downloads(), kPayloadName);
+    start_engine();
+
+    const Result<std::string> added = engine_->add(metainfo_request(metainfo_));
+    ASSERT_TRUE(added.ok()) << added.problem().detail;
+    id_ = added.value();
+    ASSERT_TRUE(wait_for_state(id_, TorrentState::seeding));
+  }
+
+  void TearDown() override {
+    EngineFixture::TearDown();
+    spdlog::set_default_logger(previous_logger_);
+  }
+
+  bool logged(const std::string& text) {
+    for (const std::string& line : log_->last_formatted()) {
+      if (line.find(text) != std::string::npos) return true;
+    }
+    return false;
+  }
+
+  void expect_payload_in(const std::filesystem::path& dir) {
+    for (const PayloadFile& file : payload_) {
+      EXPECT_TRUE(read_file_bytes(dir / file.path) == file.bytes)
+          << "content differs: " << (dir / file.path);
+    }
+  }
+
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_ =
+      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(2000);
+  std::shared_ptr<spdlog::logger> previous_logger_;
+  std::vector<PayloadFile> payload_;
+  std::string metainfo_;
+  std::string id_;
+};
+
+TEST_F(EngineMoveStorage, MovedTorrentKeepsSeeding) {
+  const std::filesystem::path target = downloads() / "moved";
+  ASSERT_TRUE(engine_->move_storage(id_, target.string()).ok());
+
+  ASSERT_TRUE(wait_until([&] { return status(id_)->download_dir == target.string(); }));
+  // The status changed only once the files had moved.
+  expect_payload_in(target);
+  for (const PayloadFile& file : payload_) {
+    EXPECT_FALSE(std::filesystem::exists(downloads() / file.path)) << file.path;
+  }
+  EXPECT_EQ(store_.record(id_)->download_dir, target.string());
+  EXPECT_TRUE(logged("torrent " + id_ + ": moved files"));
+
+  // A new peer downloads the whole payload from the moved files.
+  const std::filesystem::path leech_dir = dir_.path() / "leecher";
+  Seeder leecher;
+  const lt::torrent_handle leeching = leecher.seed(metainfo_, leech_dir);
+  ASSERT_TRUE(wait_until([&] {
+    leecher.connect(leeching, engine_->listen_port());
+    return leeching.status().is_seeding;
+  }));
+  expect_payload_in(leech_dir);
+  EXPECT_EQ(status(id_)->state, TorrentState::seeding);
+}
+
+TEST_F(EngineMoveStorage, FailedMoveLeavesFilesInPlace) {
+  // The tests run as root, which may write into any folder whatever its
+  // mode, so the destination is made unwritable by a regular file in
+  // place of its parent folder.
+  const std::filesystem::path blocker = dir_.path() / "blocker";
+  std::ofstream(blocker) << "not a folder";
+  const std::filesystem::path target = blocker / "dest";
+
+  ASSERT_TRUE(engine_->move_storage(id_, target.string()).ok());
+  ASSERT_TRUE(wait_until([&] { return logged("could not move the files of torrent " + id_); }));
+
+  expect_payload_in(downloads());
+  EXPECT_EQ(status(id_)->download_dir, downloads().string());
+  EXPECT_EQ(store_.record(id_)->download_dir, downloads().string());
+  EXPECT_FALSE(std::filesystem::exists(target));
+  EXPECT_EQ(status(id_)->state, TorrentState::seeding);
+}
+
+}  // namespace
+}  // namespace revaer::testing
