@@ -35,6 +35,11 @@ struct ApiContext {
   // The daemon's component health, read by GET /health/full; GET /health
   // and /health/full update its "database" entry when it is set.
   HealthRegistry* health = nullptr;
+
+  // Queues post-processing of a finished torrent again, also after it
+  // failed. Problems: 409 when the torrent is not finished or was already
+  // post-processed. The postprocess action returns 503 while it is unset.
+  std::function<Status(const TorrentStatus&)> rerun_postprocess = nullptr;
 };
 
 }  // namespace revaer

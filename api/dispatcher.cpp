@@ -9,6 +9,7 @@
 
 #include "api/http_metrics.hpp"
 #include "api/http_util.hpp"
+#include "api/openapi_document.hpp"
 #include "api/request_auth.hpp"
 #include "api/routes.hpp"
 #include "api/sse_service.hpp"
@@ -68,7 +69,8 @@ HttpResponse render_reply(Reply& reply, RequestContext& context,
 
 std::vector<Route> all_routes() {
   std::vector<Route> routes = system_routes();
-  for (auto table : {torrent_routes, event_routes}) {
+  for (auto table : {torrent_routes, torrent_create_routes, event_routes,
+                     openapi_routes}) {
     std::vector<Route> more = table();
     routes.insert(routes.end(), std::make_move_iterator(more.begin()),
                   std::make_move_iterator(more.end()));

@@ -59,7 +59,64 @@ json fsops_json(const FsopsStatus& fsops) {
   return result;
 }
 
+json count_or_null(int count) {
+  return count < 0 ? json(nullptr) : json(count);
+}
+
 }  // namespace
+
+json torrent_settings_json(const TorrentSettings& settings, bool sequential,
+                           const std::string& download_dir) {
+  json result = {
+      {"max_download_bps", settings.max_download_bps},
+      {"max_upload_bps", settings.max_upload_bps},
+      {"max_connections", settings.max_connections},
+      {"max_uploads", settings.max_uploads},
+      {"seed_ratio_limit", nullptr},
+      {"seed_time_limit", nullptr},
+      {"auto_managed", settings.auto_managed},
+      {"super_seeding", settings.super_seeding},
+      {"sequential", sequential},
+      {"download_dir", download_dir},
+  };
+  if (settings.seed_ratio_limit) {
+    result["seed_ratio_limit"] = *settings.seed_ratio_limit;
+  }
+  if (settings.seed_time_limit_secs) {
+    result["seed_time_limit"] = *settings.seed_time_limit_secs;
+  }
+  return result;
+}
+
+json tracker_json(const TrackerStatus& tracker) {
+  json result = {
+      {"url", tracker.url},
+      {"tier", tracker.tier},
+      {"status", tracker.status},
+      {"message", tracker.message},
+      {"seeds", count_or_null(tracker.seeds)},
+      {"peers", count_or_null(tracker.peers)},
+  };
+  if (tracker.next_announce_ms) {
+    result["next_announce"] = format_rfc3339(*tracker.next_announce_ms);
+  }
+  return result;
+}
+
+json peer_json(const PeerStatus& peer) {
+  return {
+      {"address", peer.address},
+      {"client", peer.client},
+      {"connection", peer.connection},
+      {"encrypted", peer.encrypted},
+      {"incoming", peer.incoming},
+      {"progress", peer.progress},
+      {"download_bps", peer.download_bps},
+      {"upload_bps", peer.upload_bps},
+      {"downloaded_bytes", peer.downloaded_bytes},
+      {"uploaded_bytes", peer.uploaded_bytes},
+  };
+}
 
 json torrent_summary_json(const TorrentStatus& status) {
   json summary = {
@@ -102,10 +159,14 @@ json torrent_detail_json(const TorrentStatus& status) {
     files.push_back(file_json(file));
   }
   detail["files"] = std::move(files);
-  detail["settings"] = {
-      {"sequential", status.sequential},
-      {"download_dir", status.download_dir},
+  detail["settings"] = torrent_settings_json(status.settings, status.sequential,
+                                             status.download_dir);
+  detail["selection"] = {
+      {"include", status.selection.include},
+      {"exclude", status.selection.exclude},
+      {"skip_fluff", status.selection.skip_fluff},
   };
+  detail["web_seeds"] = status.web_seeds;
   detail["fsops"] = fsops_json(status.fsops);
   return detail;
 }

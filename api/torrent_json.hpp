@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include <nlohmann/json.hpp>
 
 #include "core/torrent.hpp"
@@ -12,8 +14,22 @@ namespace revaer {
 // are left out when they have no value.
 nlohmann::json torrent_summary_json(const TorrentStatus& status);
 
-// Renders the summary plus files, settings and fsops, as GET
-// /v1/torrents/{id} returns it.
+// Renders the summary plus files, settings, selection, web_seeds and
+// fsops, as GET /v1/torrents/{id} returns it.
 nlohmann::json torrent_detail_json(const TorrentStatus& status);
+
+// Renders the per-torrent options as PATCH /v1/torrents/{id}/options takes
+// them: rates, connection limits, flags, and seed limits (null while the
+// global ones apply). Also carries download_dir.
+nlohmann::json torrent_settings_json(const TorrentSettings& settings,
+                                     bool sequential,
+                                     const std::string& download_dir);
+
+// Renders one tracker; seeds and peers are null when the tracker did not
+// report them, and next_announce (RFC 3339) is left out when unknown.
+nlohmann::json tracker_json(const TrackerStatus& tracker);
+
+// Renders one connected peer.
+nlohmann::json peer_json(const PeerStatus& peer);
 
 }  // namespace revaer

@@ -6,6 +6,7 @@
 
 #include "api/http_util.hpp"
 #include "core/base64.hpp"
+#include "core/crypto.hpp"
 
 namespace revaer {
 namespace {
@@ -77,18 +78,43 @@ Status parse_limit(const QueryMap& query, TorrentListQuery& result) {
   return Done{};
 }
 
+// Reads the cursor once the filters are known, because it is bound to them.
 Status parse_cursor(const QueryMap& query, TorrentListQuery& result) {
   std::optional<std::string> text = single_value(query, "cursor");
   if (!text || text->empty()) {
     return Done{};
   }
 
-  result.after = decode_cursor(*text);
+  result.after = decode_cursor(*text, filter_digest(result));
   if (!result.after) {
-    return invalid_parameter("cursor",
-                             "must be the 'next' value of a previous page");
+    Problem problem = Problem::bad_request(
+        "Invalid query parameter 'cursor': it is not the 'next' value of a "
+        "previous page with the same filters.");
+    problem.invalid_params.push_back(
+        {"/cursor", "must be the 'next' value of a previous page with the "
+                    "same filters"});
+    return problem;
   }
   return Done{};
+}
+
+constexpr std::string_view kCursorVersion = "v1";
+constexpr std::size_t kCheckLength = 16;  // hex digits of SHA-256 kept
+
+std::string cursor_check(std::string_view fields) {
+  return sha256_hex(fields).substr(0, kCheckLength);
+}
+
+std::vector<std::string_view> split_fields(std::string_view text) {
+  std::vector<std::string_view> fields;
+  while (true) {
+    std::size_t dot = text.find('.');
+    fields.push_back(text.substr(0, dot));
+    if (dot == std::string_view::npos) {
+      return fields;
+    }
+    text.remove_prefix(dot + 1);
+  }
 }
 
 Status parse_states(const QueryMap& query, TorrentListQuery& result) {
@@ -172,8 +198,8 @@ std::string to_url_safe(std::string text) {
 Result<TorrentListQuery> parse_torrent_list_query(const QueryMap& query) {
   TorrentListQuery result;
   for (const Status& step :
-       {parse_limit(query, result), parse_cursor(query, result),
-        parse_states(query, result), parse_list(query, "name", result.names),
+       {parse_limit(query, result), parse_states(query, result),
+        parse_list(query, "name", result.names),
         parse_list(query, "tags", result.tags),
         parse_list(query, "tracker", result.trackers),
         parse_list(query, "extension", result.extensions)}) {
@@ -187,15 +213,47 @@ Result<TorrentListQuery> parse_torrent_list_query(const QueryMap& query) {
       extension.erase(0, 1);
     }
   }
+
+  Status cursor = parse_cursor(query, result);
+  if (!cursor) {
+    return cursor.problem();
+  }
   return result;
 }
 
-std::string encode_cursor(const TorrentKey& key) {
-  return to_url_safe(
-      base64_encode(std::to_string(key.added_at_ms) + ":" + key.id));
+std::string filter_digest(const TorrentListQuery& query) {
+  std::string canonical;
+  auto append = [&canonical](std::string_view kind, auto values) {
+    std::sort(values.begin(), values.end());
+    canonical += kind;
+    for (const auto& value : values) {
+      canonical += '\n';
+      canonical += value;
+    }
+    canonical += '\0';
+  };
+
+  std::vector<std::string> states;
+  for (TorrentState state : query.states) {
+    states.emplace_back(to_string(state));
+  }
+  append("state", states);
+  append("name", query.names);
+  append("tags", query.tags);
+  append("tracker", query.trackers);
+  append("extension", query.extensions);
+  return sha256_hex(canonical).substr(0, kCheckLength);
 }
 
-std::optional<TorrentKey> decode_cursor(std::string_view cursor) {
+std::string encode_cursor(const TorrentKey& key, std::string_view filters) {
+  std::string fields = std::string(kCursorVersion) + "." +
+                       std::to_string(key.added_at_ms) + "." +
+                       std::string(filters) + "." + key.id;
+  return to_url_safe(base64_encode(fields + "." + cursor_check(fields)));
+}
+
+std::optional<TorrentKey> decode_cursor(std::string_view cursor,
+                                        std::string_view filters) {
   std::string standard(cursor);
   std::replace(standard.begin(), standard.end(), '-', '+');
   std::replace(standard.begin(), standard.end(), '_', '/');
@@ -204,17 +262,26 @@ std::optional<TorrentKey> decode_cursor(std::string_view cursor) {
     return std::nullopt;
   }
 
-  std::size_t colon = decoded->find(':');
-  if (colon == std::string::npos || colon + 1 == decoded->size()) {
+  std::vector<std::string_view> fields = split_fields(*decoded);
+  if (fields.size() != 5 || fields[0] != kCursorVersion ||
+      fields[2] != filters || !is_uuid(fields[3])) {
     return std::nullopt;
   }
+  std::string_view checked(decoded->data(),
+                           decoded->size() - fields[4].size() - 1);
+  if (!constant_time_equal(fields[4], cursor_check(checked))) {
+    return std::nullopt;
+  }
+
   TorrentKey key;
-  const char* begin = decoded->data();
-  auto [ptr, ec] = std::from_chars(begin, begin + colon, key.added_at_ms);
-  if (ec != std::errc() || ptr != begin + colon) {
+  std::string_view added = fields[1];
+  auto [ptr, ec] =
+      std::from_chars(added.data(), added.data() + added.size(), key.added_at_ms);
+  if (ec != std::errc() || ptr != added.data() + added.size() ||
+      key.added_at_ms < 0) {
     return std::nullopt;
   }
-  key.id = decoded->substr(colon + 1);
+  key.id = std::string(fields[3]);
   return key;
 }
 
@@ -237,7 +304,8 @@ TorrentPage select_torrent_page(const std::vector<TorrentStatus>& torrents,
     }
     if (page.torrents.size() == query.limit) {
       const TorrentStatus& last = page.torrents.back();
-      page.next = encode_cursor({last.added_at_ms, last.id});
+      page.next =
+          encode_cursor({last.added_at_ms, last.id}, filter_digest(query));
       break;
     }
     page.torrents.push_back(status);

@@ -44,15 +44,24 @@ struct TorrentPage {
 };
 
 // Parses the query parameters limit, cursor, state, name, tags, tracker and
-// extension, and ignores others. Problems: 422 naming the parameter.
+// extension, and ignores others. Problems: 422 naming the parameter; 400
+// for a cursor that decode_cursor rejects.
 Result<TorrentListQuery> parse_torrent_list_query(
     const std::multimap<std::string, std::string, std::less<>>& query);
 
-// Encodes a key as an opaque cursor: URL-safe base64 of "added_at_ms:id".
-std::string encode_cursor(const TorrentKey& key);
+// Returns a short digest of the filters of `query` (not its limit or
+// cursor), so a cursor works only with the filters of the page it ends.
+std::string filter_digest(const TorrentListQuery& query);
 
-// Returns nullopt when `cursor` was not made by encode_cursor.
-std::optional<TorrentKey> decode_cursor(std::string_view cursor);
+// Encodes a key as an opaque cursor: URL-safe base64 of the version, the
+// key, `filters` (a filter_digest) and a SHA-256 check of those fields.
+std::string encode_cursor(const TorrentKey& key, std::string_view filters);
+
+// Returns nullopt when `cursor` was not made by encode_cursor with
+// `filters`: edited, truncated, from a listing with other filters, or not
+// naming a UUID. The check detects edits, it does not authenticate.
+std::optional<TorrentKey> decode_cursor(std::string_view cursor,
+                                        std::string_view filters);
 
 // Parses a state name ignoring case.
 std::optional<TorrentState> parse_torrent_state(std::string_view text);

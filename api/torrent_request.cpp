@@ -1,10 +1,9 @@
 #include "api/torrent_request.hpp"
 
-#include <algorithm>
-#include <array>
-#include <string_view>
 #include <vector>
 
+#include "api/member_reader.hpp"
+#include "api/metainfo_check.hpp"
 #include "core/base64.hpp"
 #include "core/crypto.hpp"
 
@@ -13,105 +12,55 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 9> kAddMembers = {
-    "magnet",   "metainfo",     "id",   "name",     "download_dir",
-    "sequential", "start_paused", "tags", "category",
+const std::vector<std::string_view> kOptionMembers = {
+    "id",          "name",           "download_dir",     "sequential",
+    "start_paused", "tags",          "category",         "trackers",
+    "replace_trackers", "include",   "exclude",          "skip_fluff",
+    "max_download_bps", "max_upload_bps", "seed_ratio_limit",
+    "seed_time_limit",
 };
 
-// Collects invalid_params while the members of one body are read.
-class MemberReader {
- public:
-  explicit MemberReader(const json& body) : body_(body) {}
-
-  std::optional<std::string> text(const std::string& name,
-                                  std::size_t max_length) {
-    const json* value = find(name);
-    if (value == nullptr) {
-      return std::nullopt;
-    }
-    if (!value->is_string()) {
-      reject(name, "must be a string");
-      return std::nullopt;
-    }
-    const std::string& text = value->get_ref<const std::string&>();
-    if (text.size() > max_length) {
-      reject(name, "must be at most " + std::to_string(max_length) + " bytes");
-      return std::nullopt;
-    }
-    return text;
+// Reads every member except magnet and metainfo into `request`.
+void read_add_options(MemberReader& reader, AddTorrentRequest& request) {
+  request.id = reader.text("id");
+  if (request.id && !is_uuid(*request.id)) {
+    reader.reject("id", "must be a UUID");
   }
+  request.name = reader.text("name");
+  request.download_dir = reader.text("download_dir");
+  request.category = reader.text("category");
+  request.sequential = reader.flag("sequential").value_or(false);
+  request.start_paused = reader.flag("start_paused").value_or(false);
+  request.tags = reader.text_list("tags", kMaxTags);
 
-  bool flag(const std::string& name) {
-    const json* value = find(name);
-    if (value == nullptr) {
-      return false;
-    }
-    if (!value->is_boolean()) {
-      reject(name, "must be a boolean");
-      return false;
-    }
-    return value->get<bool>();
-  }
+  request.trackers = reader.tracker_list("trackers", 0);
+  request.replace_trackers = reader.flag("replace_trackers").value_or(false);
+  request.selection.include = reader.glob_list("include");
+  request.selection.exclude = reader.glob_list("exclude");
+  request.selection.skip_fluff = reader.flag("skip_fluff").value_or(false);
 
-  std::vector<std::string> text_list(const std::string& name,
-                                     std::size_t max_items) {
-    const json* value = find(name);
-    if (value == nullptr) {
-      return {};
-    }
-    bool valid = value->is_array() && value->size() <= max_items &&
-                 std::all_of(value->begin(), value->end(), [](const json& item) {
-                   return item.is_string() &&
-                          item.get_ref<const std::string&>().size() <=
-                              kMaxTextField;
-                 });
-    if (!valid) {
-      reject(name, "must be an array of at most " + std::to_string(max_items) +
-                       " strings");
-      return {};
-    }
-    return value->get<std::vector<std::string>>();
-  }
-
-  void reject_unknown(const auto& known) {
-    for (const auto& [name, value] : body_.items()) {
-      if (std::find(known.begin(), known.end(), name) == known.end()) {
-        reject(name, "is not a supported member");
-      }
-    }
-  }
-
-  void reject(const std::string& name, std::string message) {
-    params_.push_back({"/" + name, std::move(message)});
-  }
-
-  std::vector<InvalidParam>& params() { return params_; }
-
- private:
-  const json* find(const std::string& name) const {
-    auto it = body_.find(name);
-    return it == body_.end() || it->is_null() ? nullptr : &*it;
-  }
-
-  const json& body_;
-  std::vector<InvalidParam> params_;
-};
-
-Problem not_an_object() {
-  return Problem::unprocessable("The request body must be a JSON object.",
-                                {{"", "must be an object"}});
+  TorrentSettingsChange& settings = request.settings;
+  settings.max_download_bps = reader.integer("max_download_bps", 0, kMaxRateBps);
+  settings.max_upload_bps = reader.integer("max_upload_bps", 0, kMaxRateBps);
+  settings.seed_ratio_limit =
+      reader.number("seed_ratio_limit", 0.0, kMaxSeedRatioLimit);
+  settings.seed_time_limit_secs =
+      reader.integer("seed_time_limit", 0, kMaxSeedTimeLimit);
 }
 
-void check_source(MemberReader& reader, const AddTorrentRequest& request,
-                  bool has_magnet, bool has_metainfo) {
+Problem invalid_request(std::vector<InvalidParam>& params) {
+  return Problem::unprocessable("The torrent request is invalid.",
+                                std::move(params));
+}
+
+void check_source(MemberReader& reader, const json& body) {
+  bool has_magnet = body.contains("magnet") && !body["magnet"].is_null();
+  bool has_metainfo = body.contains("metainfo") && !body["metainfo"].is_null();
   if (has_magnet == has_metainfo) {
     std::string message = has_magnet ? "give either magnet or metainfo"
                                      : "give magnet or metainfo";
     reader.reject("magnet", message);
     reader.reject("metainfo", message);
-  }
-  if (request.id && !is_uuid(*request.id)) {
-    reader.reject("id", "must be a UUID");
   }
 }
 
@@ -120,31 +69,23 @@ void check_source(MemberReader& reader, const AddTorrentRequest& request,
 Result<AddTorrentRequest> parse_add_torrent_request(
     const json& body, const std::string& request_id) {
   if (!body.is_object()) {
-    return not_an_object();
+    return body_not_an_object();
   }
 
   MemberReader reader(body);
-  reader.reject_unknown(kAddMembers);
+  std::vector<std::string_view> known = kOptionMembers;
+  known.insert(known.end(), {"magnet", "metainfo"});
+  reader.reject_unknown(known);
 
   AddTorrentRequest request;
   request.request_id = request_id;
   request.magnet = reader.text("magnet", kMaxMagnetLength);
   std::optional<std::string> metainfo =
       reader.text("metainfo", std::string::npos);
-  request.id = reader.text("id", kMaxTextField);
-  request.name = reader.text("name", kMaxTextField);
-  request.download_dir = reader.text("download_dir", kMaxTextField);
-  request.category = reader.text("category", kMaxTextField);
-  request.sequential = reader.flag("sequential");
-  request.start_paused = reader.flag("start_paused");
-  request.tags = reader.text_list("tags", kMaxTags);
-
-  bool has_magnet = body.contains("magnet") && !body["magnet"].is_null();
-  bool has_metainfo = body.contains("metainfo") && !body["metainfo"].is_null();
-  check_source(reader, request, has_magnet, has_metainfo);
-  if (!reader.params().empty()) {
-    return Problem::unprocessable("The torrent request is invalid.",
-                                  std::move(reader.params()));
+  read_add_options(reader, request);
+  check_source(reader, body);
+  if (!reader.ok()) {
+    return invalid_request(reader.params());
   }
 
   if (metainfo) {
@@ -155,38 +96,37 @@ Result<AddTorrentRequest> parse_add_torrent_request(
           {"/metainfo", "must be the .torrent file encoded as base64"});
       return problem;
     }
+    if (std::optional<Problem> problem =
+            check_metainfo(*request.metainfo, "/metainfo")) {
+      return *problem;
+    }
   }
   return request;
 }
 
-Result<TorrentAction> parse_torrent_action(const json& body) {
-  if (!body.is_object()) {
-    return not_an_object();
+Result<AddTorrentRequest> parse_upload_add_request(
+    const json& options, std::string metainfo, const std::string& request_id) {
+  const json empty = json::object();
+  const json& members = options.is_null() ? empty : options;
+  if (!members.is_object()) {
+    return Problem::unprocessable("The options part must be a JSON object.",
+                                  {{"/options", "must be an object"}});
   }
 
-  constexpr std::array<std::string_view, 2> kActionMembers = {"type",
-                                                              "delete_data"};
-  MemberReader reader(body);
-  reader.reject_unknown(kActionMembers);
-
-  TorrentAction action;
-  std::optional<std::string> type = reader.text("type", kMaxTextField);
-  action.delete_data = reader.flag("delete_data");
-  if (!type) {
-    if (!body.contains("type") || body["type"].is_null()) {
-      reader.reject("type", "is required");
-    }
-  } else if (*type != "pause" && *type != "resume" && *type != "remove") {
-    reader.reject("type", "must be one of pause, resume, remove");
-  } else {
-    action.type = *type;
+  MemberReader reader(members, "/options");
+  reader.reject_unknown(kOptionMembers);
+  AddTorrentRequest request;
+  request.request_id = request_id;
+  read_add_options(reader, request);
+  if (!reader.ok()) {
+    return invalid_request(reader.params());
   }
 
-  if (!reader.params().empty()) {
-    return Problem::unprocessable("The torrent action is invalid.",
-                                  std::move(reader.params()));
+  if (std::optional<Problem> problem = check_metainfo(metainfo, "/torrent")) {
+    return *problem;
   }
-  return action;
+  request.metainfo = std::move(metainfo);
+  return request;
 }
 
 }  // namespace revaer

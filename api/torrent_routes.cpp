@@ -1,11 +1,19 @@
 #include "api/routes.hpp"
 
+#include <iterator>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/beast/http/field.hpp>
 #include <spdlog/spdlog.h>
 
 #include "api/http_util.hpp"
+#include "api/multipart.hpp"
 #include "api/torrent_json.hpp"
 #include "api/torrent_query.hpp"
 #include "api/torrent_request.hpp"
+#include "api/torrent_route_support.hpp"
 
 namespace revaer {
 namespace {
@@ -49,13 +57,83 @@ Result<Reply> list_torrents(RequestContext& context) {
   return Reply{http::status::ok, std::move(body), {}};
 }
 
-Result<Reply> add_torrent(RequestContext& context) {
-  Result<json> body = parse_json_body(context.request.body(), std::nullopt);
+Problem unsupported_media_type(std::string_view content_type) {
+  Problem problem;
+  problem.status = 415;
+  problem.type = "unsupported-media-type";
+  problem.title = "Unsupported media type";
+  problem.detail = "POST /v1/torrents takes application/json or "
+                   "multipart/form-data, not '" +
+                   std::string(content_type.substr(0, 100)) + "'.";
+  return problem;
+}
+
+// Returns true for an absent Content-Type and for application/json with
+// any parameters.
+bool is_json_or_absent(std::string_view content_type) {
+  std::string type = to_lower(content_type.substr(0, content_type.find(';')));
+  type.erase(0, type.find_first_not_of(" \t"));
+  type.erase(type.find_last_not_of(" \t") + 1);
+  return type.empty() || type == "application/json";
+}
+
+Result<AddTorrentRequest> parse_json_add(const RequestContext& context) {
+  Result<json> body = json_body(context);
   if (!body) {
     return body.problem();
   }
+  return parse_add_torrent_request(body.value(), context.request_id);
+}
+
+// Reads a form with a "torrent" part (the .torrent bytes) and an optional
+// "options" part (a JSON object).
+Result<AddTorrentRequest> parse_form_add(const RequestContext& context,
+                                         std::string_view content_type) {
+  std::optional<std::string> boundary = multipart_boundary(content_type);
+  if (!boundary) {
+    return Problem::bad_request(
+        "The multipart/form-data Content-Type has no valid boundary "
+        "parameter.");
+  }
+  Result<std::vector<MultipartPart>> parts =
+      parse_multipart(context.request.body(), *boundary);
+  if (!parts) {
+    return parts.problem();
+  }
+
+  std::optional<std::string> torrent;
+  json options = nullptr;
+  for (MultipartPart& part : parts.value()) {
+    if (part.name == "torrent") {
+      torrent = std::move(part.data);
+    } else if (part.name == "options") {
+      Result<json> parsed = parse_json_body(part.data, std::nullopt);
+      if (!parsed) {
+        return Problem::bad_request("The options part is not valid JSON: " +
+                                    parsed.problem().detail);
+      }
+      options = std::move(parsed.value());
+    } else {
+      return Problem::bad_request(
+          "The form has an unsupported part '" + part.name.substr(0, 100) +
+          "'; send a 'torrent' part and optionally an 'options' part.");
+    }
+  }
+  if (!torrent) {
+    return Problem::unprocessable("The form has no 'torrent' part.",
+                                  {{"/torrent", "is required"}});
+  }
+  return parse_upload_add_request(options, std::move(*torrent),
+                                  context.request_id);
+}
+
+Result<Reply> add_torrent(RequestContext& context) {
+  std::string_view content_type = context.request[http::field::content_type];
   Result<AddTorrentRequest> request =
-      parse_add_torrent_request(body.value(), context.request_id);
+      is_multipart_form(content_type) ? parse_form_add(context, content_type)
+      : is_json_or_absent(content_type)
+          ? parse_json_add(context)
+          : Result<AddTorrentRequest>(unsupported_media_type(content_type));
   if (!request) {
     return request.problem();
   }
@@ -71,61 +149,32 @@ Result<Reply> add_torrent(RequestContext& context) {
 }
 
 Result<Reply> get_torrent(RequestContext& context) {
-  const std::string& id = context.path_params.at("id");
-  std::optional<TorrentStatus> status = context.api.engine.find(id);
-  if (!status) {
-    return Problem::not_found("No torrent has the id '" + id + "'.");
-  }
-  return Reply{http::status::ok, torrent_detail_json(*status), {}};
-}
-
-Status run_action(Engine& engine, const std::string& id,
-                  const TorrentAction& action) {
-  if (action.type == "pause") {
-    return engine.pause(id);
-  }
-  if (action.type == "resume") {
-    return engine.resume(id);
-  }
-  return engine.remove(id, action.delete_data);
-}
-
-Result<Reply> post_torrent_action(RequestContext& context) {
-  const std::string& id = context.path_params.at("id");
-  Result<json> body = parse_json_body(context.request.body(), std::nullopt);
-  if (!body) {
-    return body.problem();
-  }
-  Result<TorrentAction> action = parse_torrent_action(body.value());
-  if (!action) {
-    return action.problem();
-  }
-
-  Status status = run_action(context.api.engine, id, action.value());
+  Result<TorrentStatus> status = find_torrent(context);
   if (!status) {
     return status.problem();
   }
-  spdlog::info("request {}: {} torrent {}", context.request_id,
-               action.value().type, id);
-  return Reply{http::status::accepted,
-               {{"id", id}, {"type", action.value().type}},
-               {}};
+  return Reply{http::status::ok, torrent_detail_json(status.value()), {}};
 }
 
 }  // namespace
 
 std::vector<Route> torrent_routes() {
   using http::verb;
-  return {
+  std::vector<Route> routes = {
       {verb::get, "/v1/torrents", Access::key, Permission::read, true, false,
        list_torrents},
       {verb::post, "/v1/torrents", Access::key, Permission::add, true, true,
        add_torrent},
       {verb::get, "/v1/torrents/{id}", Access::key, Permission::read, true,
        false, get_torrent},
-      {verb::post, "/v1/torrents/{id}/action", Access::key, Permission::admin,
-       true, false, post_torrent_action},
   };
+  for (auto table :
+       {torrent_control_routes, torrent_tracker_routes, torrent_label_routes}) {
+    std::vector<Route> more = table();
+    routes.insert(routes.end(), std::make_move_iterator(more.begin()),
+                  std::make_move_iterator(more.end()));
+  }
+  return routes;
 }
 
 }  // namespace revaer

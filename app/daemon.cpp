@@ -99,6 +99,24 @@ std::optional<FsopsJob> fsops_job_for(const TorrentStatus& torrent) {
   return FsopsJob{torrent.id, fs::path(torrent.download_dir) / root};
 }
 
+Status rerun_postprocess(FsopsWorker& fsops, const TorrentStatus& torrent) {
+  if (torrent.state != TorrentState::seeding && torrent.state != TorrentState::completed) {
+    return Problem::conflict("Torrent " + torrent.id + " has not finished downloading.");
+  }
+  if (torrent.library_path || torrent.fsops.state == "completed") {
+    return Problem::conflict("Torrent " + torrent.id + " was already post-processed to '" +
+                             torrent.library_path.value_or("") + "'.");
+  }
+  std::optional<FsopsJob> job = fsops_job_for(torrent);
+  if (!job) {
+    return Problem::conflict("Torrent " + torrent.id + " has no payload to post-process.");
+  }
+  job->rerun_failed = true;
+  spdlog::info("fsops: torrent {} queued again on request", torrent.id);
+  fsops.submit(std::move(*job));
+  return Done{};
+}
+
 tcp::endpoint resolve_listen_endpoint(asio::io_context& io,
                                       const DaemonOptions& options,
                                       const ConfigSnapshot& snapshot) {
@@ -209,10 +227,12 @@ int run_daemon(const DaemonOptions& options) {
   // Called by the setup handler and by the config watcher, which starts the
   // engine when another daemon on the same database completed setup.
   std::mutex engine_start_mutex;
-  auto start_engine = [&config, &engine, &engine_start_mutex] {
+  auto start_engine = [&config, &engine, &engine_start_mutex, disk_io = options.disk_io] {
     std::lock_guard lock(engine_start_mutex);
     if (!engine.running()) {
-      engine.start(engine_options_from(*config.snapshot()));
+      EngineOptions engine_options = engine_options_from(*config.snapshot());
+      engine_options.disk_io = disk_io;
+      engine.start(engine_options);
     }
   };
   if (config.snapshot()->is_active()) {
@@ -250,6 +270,9 @@ int run_daemon(const DaemonOptions& options) {
   api.events = &event_streams;
   api.metrics = &metrics;
   api.health = &health;
+  api.rerun_postprocess = [&fsops](const TorrentStatus& torrent) {
+    return rerun_postprocess(*fsops, torrent);
+  };
   HttpServer server(io, std::move(api));
   const tcp::endpoint bound =
       server.listen(resolve_listen_endpoint(io, options, *config.snapshot()));

@@ -17,6 +17,8 @@ struct DaemonOptions {
   // DATABASE_URL: a postgres:// URL selects PostgreSQL; absent means the
   // SQLite database in the data directory.
   std::optional<std::string> database_url;
+  // The engine's disk backend, "posix" or "mmap" (see docs/engine.md).
+  std::string disk_io = "posix";
   // --recover-admin-key: issue a new secret for this admin key and exit,
   // instead of running the daemon.
   std::optional<std::string> recover_admin_key;

@@ -28,6 +28,11 @@ int main(int argc, char** argv) {
                  "with Last-Event-ID (default 10000)")
       ->envname("REVAER_EVENT_WINDOW")
       ->check(CLI::Range(1, 10'000'000));
+  app.add_option("--disk-io", options.disk_io,
+                 "Disk backend of the engine: posix (pread/pwrite, the "
+                 "default) or mmap (memory-mapped files)")
+      ->envname("REVAER_DISK_IO")
+      ->check(CLI::IsMember({"posix", "mmap"}));
   app.add_option("--recover-admin-key", options.recover_admin_key,
                  "Create this admin key, or give it a new secret, print "
                  "key_id:secret and exit; the daemon must be stopped")

@@ -96,8 +96,8 @@ TEST(TorrentJson, Detail) {
                   {"priority", "high"},
                   {"selected", true}}));
   EXPECT_EQ(detail.at("files").at(1).at("selected"), false);
-  EXPECT_EQ(detail.at("settings"),
-            json({{"sequential", true}, {"download_dir", "/data/downloads"}}));
+  EXPECT_EQ(detail.at("settings").at("sequential"), true);
+  EXPECT_EQ(detail.at("settings").at("download_dir"), "/data/downloads");
   EXPECT_EQ(detail.at("fsops"),
             json({{"state", "failed"}, {"step", "transfer"}, {"error", "no space"}}));
 }
@@ -106,6 +106,77 @@ TEST(TorrentJson, DetailDefaults) {
   json detail = torrent_detail_json(sample());
   EXPECT_EQ(detail.at("files"), json::array());
   EXPECT_EQ(detail.at("fsops"), json({{"state", "pending"}}));
+  EXPECT_EQ(detail.at("web_seeds"), json::array());
+  EXPECT_EQ(detail.at("selection"),
+            json({{"include", json::array()},
+                  {"exclude", json::array()},
+                  {"skip_fluff", false}}));
+  const json& settings = detail.at("settings");
+  EXPECT_TRUE(settings.at("seed_ratio_limit").is_null());
+  EXPECT_TRUE(settings.at("seed_time_limit").is_null());
+  EXPECT_EQ(settings.at("auto_managed"), true);
+}
+
+TEST(TorrentJson, DetailSettingsSelectionWebSeeds) {
+  TorrentStatus status = sample();
+  status.settings.max_download_bps = 1000;
+  status.settings.max_upload_bps = 2000;
+  status.settings.max_connections = 40;
+  status.settings.max_uploads = 4;
+  status.settings.seed_ratio_limit = 1.5;
+  status.settings.seed_time_limit_secs = 3600;
+  status.settings.auto_managed = false;
+  status.settings.super_seeding = true;
+  status.selection = {{"*.mkv"}, {"**/sample/**"}, true, {{0, "high"}}};
+  status.web_seeds = {"https://mirror.example/files/"};
+
+  json detail = torrent_detail_json(status);
+  EXPECT_EQ(detail.at("settings"),
+            json({{"max_download_bps", 1000},
+                  {"max_upload_bps", 2000},
+                  {"max_connections", 40},
+                  {"max_uploads", 4},
+                  {"seed_ratio_limit", 1.5},
+                  {"seed_time_limit", 3600},
+                  {"auto_managed", false},
+                  {"super_seeding", true},
+                  {"sequential", false},
+                  {"download_dir", "/data/downloads"}}));
+  EXPECT_EQ(detail.at("selection"),
+            json({{"include", {"*.mkv"}},
+                  {"exclude", {"**/sample/**"}},
+                  {"skip_fluff", true}}));
+  EXPECT_EQ(detail.at("web_seeds"), json({"https://mirror.example/files/"}));
+}
+
+TEST(TorrentJson, Tracker) {
+  TrackerStatus tracker{"udp://t.example:80/announce", 1, "working", "", 5, -1,
+                        0};
+  EXPECT_EQ(tracker_json(tracker),
+            json({{"url", "udp://t.example:80/announce"},
+                  {"tier", 1},
+                  {"status", "working"},
+                  {"message", ""},
+                  {"seeds", 5},
+                  {"peers", nullptr},
+                  {"next_announce", "1970-01-01T00:00:00.000Z"}}));
+  tracker.next_announce_ms.reset();
+  EXPECT_FALSE(tracker_json(tracker).contains("next_announce"));
+}
+
+TEST(TorrentJson, Peer) {
+  PeerStatus peer{"[::1]:6881", "qBittorrent 4.5.2", "utp", true, false, 0.5,
+                  100, 200, 3000, 4000};
+  EXPECT_EQ(peer_json(peer), json({{"address", "[::1]:6881"},
+                                   {"client", "qBittorrent 4.5.2"},
+                                   {"connection", "utp"},
+                                   {"encrypted", true},
+                                   {"incoming", false},
+                                   {"progress", 0.5},
+                                   {"download_bps", 100},
+                                   {"upload_bps", 200},
+                                   {"downloaded_bytes", 3000},
+                                   {"uploaded_bytes", 4000}}));
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/base64.hpp"
-#include "tests/api/api_fixture.hpp"
+#include "tests/api/torrent_fixture.hpp"
 
 namespace revaer::test {
 namespace {
@@ -13,63 +13,7 @@ namespace {
 using http::verb;
 using nlohmann::json;
 
-constexpr const char* kMagnet =
-    "magnet:?xt=urn:btih:0123456789abcdef0123456789abcdef01234567";
-
-class TorrentRoutes : public ApiTest {
- protected:
-  void SetUp() override {
-    ApiTest::SetUp();
-    complete_setup();
-  }
-
-  std::string add(const std::string& name) {
-    Reply reply = authed(verb::post, "/v1/torrents",
-                         json{{"magnet", kMagnet}, {"name", name}}.dump());
-    EXPECT_EQ(reply.status, 202) << reply.body;
-    return reply.json().at("id");
-  }
-
-  // Walks every page of `target` (which already has a query) and returns
-  // the ids in order. `between_pages` runs after each page.
-  std::vector<std::string> walk(const std::string& target,
-                                const std::function<void()>& between_pages) {
-    std::vector<std::string> ids;
-    std::string cursor;
-    for (int page = 0; page < 100; ++page) {
-      std::string url = target + (cursor.empty() ? "" : "&cursor=" + cursor);
-      Reply reply = authed(verb::get, url);
-      EXPECT_EQ(reply.status, 200) << reply.body;
-      json body = reply.json();
-      for (const json& torrent : body.at("torrents")) {
-        ids.push_back(torrent.at("id"));
-      }
-      if (body.at("next").is_null()) {
-        return ids;
-      }
-      cursor = body.at("next");
-      between_pages();
-    }
-    ADD_FAILURE() << "paging did not end";
-    return ids;
-  }
-
-  std::vector<InvalidParam> params(const Reply& reply) {
-    std::vector<InvalidParam> result;
-    for (const json& param : reply.json().value("invalid_params", json::array())) {
-      result.push_back({param.at("pointer"), param.at("message")});
-    }
-    return result;
-  }
-
-  std::set<std::string> pointers(const Reply& reply) {
-    std::set<std::string> result;
-    for (const InvalidParam& param : params(reply)) {
-      result.insert(param.pointer);
-    }
-    return result;
-  }
-};
+constexpr const char* kMagnet = kTestMagnet;
 
 TEST_F(TorrentRoutes, AddMagnet) {
   json body = {{"magnet", kMagnet},     {"name", "ubuntu"},
@@ -108,7 +52,9 @@ TEST_F(TorrentRoutes, AddMetainfoDecodesBase64) {
 }
 
 TEST_F(TorrentRoutes, AddLargeMetainfo) {
-  std::string metainfo(3 * 1024 * 1024, 'm');
+  std::string pieces(3 * 1024 * 1024, 'm');
+  std::string metainfo = "d4:infod4:name3:abc6:pieces" +
+                         std::to_string(pieces.size()) + ":" + pieces + "ee";
   Reply reply = authed(verb::post, "/v1/torrents",
                        json{{"metainfo", base64_encode(metainfo)}}.dump());
   ASSERT_EQ(reply.status, 202) << reply.body;
@@ -269,7 +215,7 @@ TEST_F(TorrentRoutes, InvalidQuery) {
   Reply cursor = authed(verb::get, "/v1/torrents?cursor=%%%");
   EXPECT_EQ(cursor.status, 400);
   Reply garbage = authed(verb::get, "/v1/torrents?cursor=bm9jb2xvbg");
-  EXPECT_EQ(garbage.status, 422);
+  expect_problem(garbage, 400);
   EXPECT_EQ(pointers(garbage), std::set<std::string>{"/cursor"});
 }
 
@@ -295,9 +241,24 @@ TEST_F(TorrentRoutes, Detail) {
 }
 
 TEST_F(TorrentRoutes, DetailUnknown) {
-  Reply reply = authed(verb::get, "/v1/torrents/nope");
-  EXPECT_EQ(reply.status, 404);
-  EXPECT_EQ(reply.header("content-type"), "application/problem+json");
+  Reply reply =
+      authed(verb::get, "/v1/torrents/00000000-0000-4000-8000-000000000000");
+  expect_problem(reply, 404);
+}
+
+TEST_F(TorrentRoutes, MalformedIdIsBadRequest) {
+  for (const char* target :
+       {"/v1/torrents/nope", "/v1/torrents/nope/trackers",
+        "/v1/torrents/nope/peers",
+        "/v1/torrents/00000000-0000-4000-8000-00000000000g"}) {
+    Reply reply = authed(verb::get, target);
+    expect_problem(reply, 400);
+    EXPECT_EQ(pointers(reply), std::set<std::string>{"/id"}) << target;
+  }
+  Reply action =
+      authed(verb::post, "/v1/torrents/nope/action", R"({"type":"pause"})");
+  expect_problem(action, 400);
+  EXPECT_TRUE(engine_.actions().empty());
 }
 
 TEST_F(TorrentRoutes, ActionPauseAndRemove) {
@@ -328,9 +289,10 @@ TEST_F(TorrentRoutes, ActionUnknownType) {
 }
 
 TEST_F(TorrentRoutes, ActionUnknownTorrent) {
-  Reply reply =
-      authed(verb::post, "/v1/torrents/nope/action", R"({"type":"resume"})");
-  EXPECT_EQ(reply.status, 404);
+  Reply reply = authed(
+      verb::post, "/v1/torrents/00000000-0000-4000-8000-000000000000/action",
+      R"({"type":"resume"})");
+  expect_problem(reply, 404);
 }
 
 }  // namespace
