@@ -102,7 +102,8 @@ void add_status_action_commands(CLI::App& app, Invocation& inv) {
   });
 
   auto* action = app.add_subcommand(
-      "action", "Pause, resume, remove, reannounce, recheck, sequential, rate or move");
+      "action",
+      "Pause, resume, remove, reannounce, recheck, sequential, rate, move or postprocess");
   action->add_option("id", inv.action.id, "Torrent id or id prefix")->required();
   action->add_option("type", inv.action.type, "Action")
       ->required()

@@ -70,7 +70,8 @@ struct StatusArgs {
 
 // Action types POST /v1/torrents/{id}/action accepts.
 inline const std::vector<std::string> kActionTypes = {
-    "pause", "resume", "remove", "reannounce", "recheck", "sequential", "rate", "move"};
+    "pause",      "resume", "remove", "reannounce", "recheck",
+    "sequential", "rate",   "move",   "postprocess"};
 
 struct ActionArgs {
   std::string id;
