@@ -147,16 +147,17 @@ bool contains(std::string_view haystack, std::string_view needle) {
   return haystack.find(needle) != std::string_view::npos;
 }
 
-bool has_extension(const TorrentStatus& status, const std::string& extension) {
+bool has_extension(const std::vector<FileStatus>& files, const std::string& extension) {
   return std::any_of(
-      status.files.begin(), status.files.end(), [&](const FileStatus& file) {
+      files.begin(), files.end(), [&](const FileStatus& file) {
         std::string path = to_lower(file.path);
         std::size_t dot = path.rfind('.');
         return dot != std::string::npos && path.substr(dot + 1) == extension;
       });
 }
 
-bool matches(const TorrentStatus& status, const TorrentListQuery& query) {
+bool matches(const TorrentStatus& status, const std::vector<FileStatus>& files,
+             const TorrentListQuery& query) {
   auto any = [](const auto& values, auto predicate) {
     return values.empty() ||
            std::any_of(values.begin(), values.end(), predicate);
@@ -182,7 +183,7 @@ bool matches(const TorrentStatus& status, const TorrentListQuery& query) {
                                   });
              }) &&
          any(query.extensions, [&](const std::string& extension) {
-           return has_extension(status, extension);
+           return has_extension(files, extension);
          });
 }
 
@@ -294,23 +295,37 @@ std::optional<TorrentState> parse_torrent_state(std::string_view text) {
   return std::nullopt;
 }
 
+bool matches_query(const TorrentStatus& status, const std::vector<FileStatus>& files,
+                   const TorrentListQuery& query) {
+  return matches(status, files, query);
+}
+
+TorrentPage make_torrent_page(std::vector<TorrentStatus> candidates,
+                              const TorrentListQuery& query) {
+  TorrentPage page;
+  if (candidates.size() > query.limit) {
+    candidates.resize(query.limit);
+    const TorrentStatus& last = candidates.back();
+    page.next = encode_cursor({last.added_at_ms, last.id}, filter_digest(query));
+  }
+  page.torrents = std::move(candidates);
+  return page;
+}
+
 TorrentPage select_torrent_page(const std::vector<TorrentStatus>& torrents,
                                 const TorrentListQuery& query) {
-  TorrentPage page;
+  std::vector<TorrentStatus> candidates;
   for (const TorrentStatus& status : torrents) {
     TorrentKey key{status.added_at_ms, status.id};
-    if ((query.after && key <= *query.after) || !matches(status, query)) {
+    if ((query.after && key <= *query.after) || !matches(status, status.files, query)) {
       continue;
     }
-    if (page.torrents.size() == query.limit) {
-      const TorrentStatus& last = page.torrents.back();
-      page.next =
-          encode_cursor({last.added_at_ms, last.id}, filter_digest(query));
+    candidates.push_back(status);
+    if (candidates.size() > query.limit) {
       break;
     }
-    page.torrents.push_back(status);
   }
-  return page;
+  return make_torrent_page(std::move(candidates), query);
 }
 
 }  // namespace revaer

@@ -19,12 +19,7 @@ constexpr std::size_t kMaxPageSize = 200;
 constexpr std::size_t kMaxFilterValues = 32;
 
 // The position of a torrent in list order: (added_at_ms, id).
-struct TorrentKey {
-  std::int64_t added_at_ms = 0;
-  std::string id;
-
-  friend auto operator<=>(const TorrentKey&, const TorrentKey&) = default;
-};
+using TorrentKey = TorrentOrder;
 
 // The parsed query of GET /v1/torrents. Filters of one kind match when any
 // of their values matches, and different kinds must all match.
@@ -66,10 +61,21 @@ std::optional<TorrentKey> decode_cursor(std::string_view cursor,
 // Parses a state name ignoring case.
 std::optional<TorrentState> parse_torrent_state(std::string_view text);
 
+// Returns true when the torrent with `files` passes every filter of
+// `query`.
+bool matches_query(const TorrentStatus& status, const std::vector<FileStatus>& files,
+                   const TorrentListQuery& query);
+
 // Selects the page of `torrents` (ordered by TorrentKey) that `query`
 // describes: the matching torrents strictly after the cursor's key, so
 // paging is stable while torrents are added and removed.
 TorrentPage select_torrent_page(const std::vector<TorrentStatus>& torrents,
                                 const TorrentListQuery& query);
+
+// Turns the matching torrents after the cursor, up to query.limit + 1 of
+// them, into a page: the first query.limit, and a next cursor when there
+// were more.
+TorrentPage make_torrent_page(std::vector<TorrentStatus> candidates,
+                              const TorrentListQuery& query);
 
 }  // namespace revaer

@@ -20,31 +20,20 @@ namespace {
 
 using nlohmann::json;
 
-// Returns every torrent for `query`. Engine::list() leaves out the files,
-// so when the extension filter needs them they come from each torrent's
-// detail.
-std::vector<TorrentStatus> list_for_query(const Engine& engine,
-                                          const TorrentListQuery& query) {
-  std::vector<TorrentStatus> torrents = engine.list();
-  if (query.extensions.empty()) {
-    return torrents;
-  }
-  for (TorrentStatus& status : torrents) {
-    if (std::optional<TorrentStatus> detail = engine.find(status.id)) {
-      status.files = std::move(detail->files);
-    }
-  }
-  return torrents;
-}
-
 Result<Reply> list_torrents(RequestContext& context) {
   Result<TorrentListQuery> query = parse_torrent_list_query(context.query);
   if (!query) {
     return query.problem();
   }
 
-  TorrentPage page = select_torrent_page(
-      list_for_query(context.api.engine, query.value()), query.value());
+  const TorrentListQuery& filters = query.value();
+  TorrentPage page = make_torrent_page(
+      context.api.engine.list_page(
+          filters.after, filters.limit + 1,
+          [&filters](const TorrentStatus& status, const std::vector<FileStatus>& files) {
+            return matches_query(status, files, filters);
+          }),
+      filters);
   json torrents = json::array();
   for (const TorrentStatus& status : page.torrents) {
     torrents.push_back(torrent_summary_json(status));

@@ -155,6 +155,14 @@ struct TorrentStatus {
   FsopsStatus fsops;
 };
 
+// The position of a torrent in list order: (added_at_ms, id).
+struct TorrentOrder {
+  std::int64_t added_at_ms = 0;
+  std::string id;
+
+  friend auto operator<=>(const TorrentOrder&, const TorrentOrder&) = default;
+};
+
 // An add request after the API has decoded its body. Exactly one of
 // `magnet` and `metainfo` is set.
 struct AddTorrentRequest {

@@ -100,6 +100,17 @@ class Engine {
 
   // All torrents, ordered by (added_at_ms, id).
   virtual std::vector<TorrentStatus> list() const = 0;
+  // Accepts or rejects a torrent for list_page(); `files` are its files,
+  // empty until metadata is known.
+  using TorrentMatch =
+      std::function<bool(const TorrentStatus& status, const std::vector<FileStatus>& files)>;
+  // At most `limit` torrents that `match` accepts, in list() order and
+  // strictly after `after` when set, without their files. Copies only the
+  // torrents it returns, so paging through a long list costs a page per
+  // request. The default goes through list() and find().
+  virtual std::vector<TorrentStatus> list_page(const std::optional<TorrentOrder>& after,
+                                               std::size_t limit,
+                                               const TorrentMatch& match) const;
   // One torrent with its files, or nullopt if the id is unknown.
   virtual std::optional<TorrentStatus> find(std::string_view id) const = 0;
 

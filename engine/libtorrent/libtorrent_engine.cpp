@@ -510,6 +510,12 @@ std::optional<TorrentStatus> LibtorrentEngine::find(std::string_view id) const {
   return catalog_->find(id);
 }
 
+std::vector<TorrentStatus> LibtorrentEngine::list_page(const std::optional<TorrentOrder>& after,
+                                                       std::size_t limit,
+                                                       const TorrentMatch& match) const {
+  return catalog_->page(after, limit, match);
+}
+
 Status LibtorrentEngine::pause(std::string_view id) {
   std::shared_lock session_lock(session_mutex_);
   if (!running_) return not_running();

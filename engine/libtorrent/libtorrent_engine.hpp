@@ -68,6 +68,8 @@ class LibtorrentEngine final : public Engine {
   // store fails, and 409 when a client-chosen id names another torrent.
   Result<std::string> add(const AddTorrentRequest& request) override;
   std::vector<TorrentStatus> list() const override;
+  std::vector<TorrentStatus> list_page(const std::optional<TorrentOrder>& after, std::size_t limit,
+                                       const TorrentMatch& match) const override;
   std::optional<TorrentStatus> find(std::string_view id) const override;
 
   Status pause(std::string_view id) override;

@@ -81,6 +81,21 @@ std::optional<CatalogEntry> StatusCatalog::entry(std::string_view id) const {
   return found->second;
 }
 
+std::vector<TorrentStatus> StatusCatalog::page(const std::optional<TorrentOrder>& after,
+                                               std::size_t limit,
+                                               const Engine::TorrentMatch& match) const {
+  std::lock_guard lock(mutex_);
+  std::vector<TorrentStatus> statuses;
+  auto it = after ? order_.upper_bound(OrderKey{after->added_at_ms, after->id}) : order_.begin();
+  for (; it != order_.end() && statuses.size() < limit; ++it) {
+    const CatalogEntry& entry = entries_.find(it->second)->second;
+    if (match(entry.status, entry.files)) {
+      statuses.push_back(entry.status);
+    }
+  }
+  return statuses;
+}
+
 std::vector<TorrentStatus> StatusCatalog::list() const {
   std::lock_guard lock(mutex_);
   std::vector<TorrentStatus> statuses;

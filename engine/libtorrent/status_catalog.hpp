@@ -18,6 +18,7 @@
 #include <libtorrent/torrent_info.hpp>
 
 #include "core/torrent.hpp"
+#include "engine/engine.hpp"
 #include "store/store.hpp"
 
 namespace revaer {
@@ -81,6 +82,11 @@ class StatusCatalog {
   std::optional<TorrentStatus> find(std::string_view id) const;
   // A copy of the entry, files included.
   std::optional<CatalogEntry> entry(std::string_view id) const;
+  // Copies of at most `limit` statuses without files, ordered by
+  // (added_at_ms, id) and after `after` when set, that `match` accepts.
+  // `match` runs under the lock.
+  std::vector<TorrentStatus> page(const std::optional<TorrentOrder>& after, std::size_t limit,
+                                  const Engine::TorrentMatch& match) const;
   // Copies of every status without files, ordered by (added_at_ms, id).
   std::vector<TorrentStatus> list() const;
   // Ids and handles of the entries the session has added.
