@@ -18,9 +18,9 @@ std::optional<std::string> glob_error(std::string_view glob);
 
 // Returns true when `glob` matches `relative_path` ('/' separated, relative
 // to the torrent or payload root). A glob containing '/' is matched against
-// the whole path; any other glob against each path component, so "sample"
-// matches every file inside a folder named "Sample". ASCII case is ignored.
-// A glob with a syntax error matches nothing.
+// the whole path. Any other glob is matched against each path component, so
+// "sample" matches every file inside a folder named "Sample". ASCII case is
+// ignored, and a glob with a syntax error matches nothing.
 bool path_glob_matches(std::string_view glob, std::string_view relative_path);
 
 // True when `relative_path` lies inside a release-clutter folder (sample,
