@@ -22,13 +22,31 @@ namespace {
 
 constexpr auto kMaxTelemetryTimeout = std::chrono::seconds(2);
 
+// Accepts "key_id:secret" with both parts present and no whitespace or
+// control characters, which would otherwise end up in a request header.
+std::string check_api_key(const std::string& key) {
+  if (key.empty()) {
+    return {};
+  }
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20 && byte != 0x7f;
+  });
+  const auto colon = key.find(':');
+  if (!printable || colon == 0 || colon == std::string::npos || colon + 1 == key.size()) {
+    return "the API key must look like key_id:secret, without spaces or control characters";
+  }
+  return {};
+}
+
 void add_global_options(CLI::App& app, Invocation& inv) {
   app.add_option("--api-url", inv.options.api_url, "Daemon base URL, http://host[:port]")
       ->envname("REVAER_API_URL")
       ->capture_default_str();
   app.add_option("--api-key", inv.options.api_key,
                  "API key as key_id:secret, sent as x-revaer-api-key")
-      ->envname("REVAER_API_KEY");
+      ->envname("REVAER_API_KEY")
+      ->check(CLI::Validator(check_api_key, "KEY_ID:SECRET"));
   app.add_option("--timeout", inv.options.timeout_secs, "HTTP timeout for each request, in seconds")
       ->envname("REVAER_HTTP_TIMEOUT_SECS")
       ->capture_default_str();

@@ -19,8 +19,10 @@ std::string read_stream(std::istream& in, std::size_t max_bytes, const std::stri
     in.read(chunk, sizeof chunk);
     data.append(chunk, static_cast<std::size_t>(in.gcount()));
     if (data.size() > max_bytes) {
+      const bool whole_mib = max_bytes % (1024 * 1024) == 0;
       throw UsageError(source_name + " is larger than " +
-                       std::to_string(max_bytes / (1024 * 1024)) + " MiB");
+                       (whole_mib ? std::to_string(max_bytes / (1024 * 1024)) + " MiB"
+                                  : std::to_string(max_bytes / 1024) + " KiB"));
     }
   }
   if (in.bad()) {
@@ -107,14 +109,6 @@ int deliver(CommandContext& ctx, const HttpResponse& response,
     return report_failure(ctx, response);
   }
 
-  if (ctx.options.output == OutputFormat::json) {
-    ctx.out << (response.body.empty() ? "{}" : response.body);
-    if (response.body.empty() || response.body.back() != '\n') {
-      ctx.out << '\n';
-    }
-    return kExitOk;
-  }
-
   auto body = response.body.empty() ? nlohmann::json::object()
                                     : nlohmann::json::parse(response.body, nullptr, false);
   if (!body.is_object()) {
@@ -122,6 +116,14 @@ int deliver(CommandContext& ctx, const HttpResponse& response,
             << " with a body that is not a JSON object\n"
             << "request id: " << ctx.session.request_id() << '\n';
     return kExitRuntime;
+  }
+
+  if (ctx.options.output == OutputFormat::json) {
+    ctx.out << (response.body.empty() ? "{}" : response.body);
+    if (response.body.empty() || response.body.back() != '\n') {
+      ctx.out << '\n';
+    }
+    return kExitOk;
   }
   render(body);
   return kExitOk;

@@ -143,7 +143,8 @@ std::string read_input(const std::string& path, std::size_t max_bytes);
 std::string read_changeset(const std::string& path);
 
 // Finishes a command once the response is in: reports an error response
-// with report_failure(), prints the body for --output json, or calls
+// with report_failure(); a body that is not a JSON object is a runtime
+// failure (exit 3); otherwise prints the body for --output json, or calls
 // `render` with the parsed body for table output. Returns the exit code.
 int deliver(CommandContext& ctx, const HttpResponse& response,
             const std::function<void(const nlohmann::json&)>& render);

@@ -1,5 +1,7 @@
 #include "cli/problem_output.hpp"
 
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/json_fields.hpp"
@@ -10,16 +12,30 @@ namespace {
 
 constexpr std::size_t kMaxRawBody = 512;
 
+// Replaces control characters (ESC, CR, BEL, ...) with '?', so text from
+// the daemon cannot move the cursor, recolour or retitle the terminal.
+// Bytes of 0x80 and above pass, so UTF-8 names stay readable.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      c = '?';
+    }
+  }
+  return out;
+}
+
 void print_problem_json(std::ostream& err, const nlohmann::json& problem, int status) {
   auto title = string_field(problem, "title");
   if (title.empty()) {
     title = "request failed";
   }
-  err << "error: " << title << " (HTTP " << status << ")\n";
+  err << "error: " << printable(title) << " (HTTP " << status << ")\n";
 
   const auto detail = string_field(problem, "detail");
   if (!detail.empty()) {
-    err << "  " << detail << '\n';
+    err << "  " << printable(detail) << '\n';
   }
 
   const auto params = problem.find("invalid_params");
@@ -27,7 +43,8 @@ void print_problem_json(std::ostream& err, const nlohmann::json& problem, int st
     return;
   }
   for (const auto& param : *params) {
-    err << "  " << string_field(param, "pointer") << ": " << string_field(param, "message") << '\n';
+    err << "  " << printable(string_field(param, "pointer")) << ": "
+        << printable(string_field(param, "message")) << '\n';
   }
 }
 
@@ -36,7 +53,7 @@ void print_raw(std::ostream& err, const HttpResponse& response) {
   if (response.body.empty()) {
     return;
   }
-  err << "  " << response.body.substr(0, kMaxRawBody);
+  err << "  " << printable(std::string_view(response.body).substr(0, kMaxRawBody));
   if (response.body.size() > kMaxRawBody) {
     err << "...";
   }
@@ -55,7 +72,7 @@ void print_problem(std::ostream& err, const HttpResponse& response, const std::s
 
   const auto retry = response.headers.find("retry-after");
   if (retry != response.headers.end()) {
-    err << "  retry after " << retry->second << " s\n";
+    err << "  retry after " << printable(retry->second) << " s\n";
   }
   err << "request id: " << request_id << '\n';
 }

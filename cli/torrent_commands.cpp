@@ -17,7 +17,10 @@ namespace revaer::client {
 
 namespace {
 
-constexpr std::size_t kMaxTorrentFileBytes = 16 * 1024 * 1024;
+// The .torrent travels base64-encoded in a JSON body, which the daemon caps
+// at 16 MiB: base64 grows the file by a third, and 64 KiB are left for the
+// other members.
+constexpr std::size_t kMaxTorrentFileBytes = (16 * 1024 * 1024 - 64 * 1024) / 4 * 3;
 constexpr std::size_t kMinIdPrefix = 4;
 constexpr int kResolvePageLimit = 200;
 constexpr int kMaxResolvePages = 1000;

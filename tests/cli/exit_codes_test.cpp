@@ -1,6 +1,8 @@
 // Exit codes and error output of the revaer binary: invalid arguments,
 // problem responses and transport failures.
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 
 #include "core/crypto.hpp"
 #include "tests/cli/cli_harness.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace revaer::client {
 namespace {
@@ -95,6 +98,11 @@ TEST(CliExitCode, BadArgumentsSendNothing) {
       {"health", "--fast"},
       {"completion"},
       {"completion", "fish"},
+      {"ls", "--api-key", "no-colon"},
+      {"ls", "--api-key", ":secret"},
+      {"ls", "--api-key", "ops:"},
+      {"ls", "--api-key", "ops:sec ret"},
+      {"ls", "--api-key", "ops:secret\r\nx-evil: 1"},
   };
   StubServer server;
   for (const auto& args : cases) {
@@ -120,6 +128,19 @@ TEST(CliExitCode, InvalidChangesetSendsNothing) {
   const auto not_object = run_revaer({"setup", "complete", "--token", "t", "--file", "-"},
                                      {{"REVAER_API_URL", server.url()}}, "[1,2]");
   EXPECT_EQ(not_object.exit_code, 2);
+  EXPECT_TRUE(server.requests().empty());
+}
+
+TEST(CliExitCode, TorrentFileOverUploadCapSendsNothing) {
+  // 12 MiB grows to 16 MiB in base64, past the daemon's upload body cap.
+  const revaer::test::TempDir dir("revaer-cli-big");
+  const auto path = dir / "big.torrent";
+  std::ofstream(path, std::ios::binary) << std::string(12 * 1024 * 1024, 'd');
+
+  StubServer server;
+  const auto result = run_against(server, {"torrent", "add", path.string()});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("is larger than 12240 KiB"));
   EXPECT_TRUE(server.requests().empty());
 }
 
@@ -258,6 +279,39 @@ TEST(CliExitCode, SuccessfulResponseWithBadJsonIsRuntime) {
   const auto result = run_against(server, {"ls"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_THAT(result.err, HasSubstr("not a JSON object"));
+
+  const auto json = run_against(server, {"--output", "json", "ls"});
+  EXPECT_EQ(json.exit_code, 3);
+  EXPECT_TRUE(json.out.empty()) << json.out;
+}
+
+TEST(CliExitCode, ProblemTextCannotDriveTheTerminal) {
+  StubServer server;
+  const nlohmann::json problem = {{"title", "Bad\x1b]0;owned\x07"},
+                                  {"status", 422},
+                                  {"detail", "line\x1b[2Jcleared\rover"},
+                                  {"invalid_params", {{{"pointer", "/a\x1b[31m"}, {"message", "m\x7f"}}}}};
+  server.set_default({422, problem.dump(), "application/problem+json"});
+  const auto result = run_against(server, {"status", kTorrentId});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, Not(HasSubstr("\x1b")));
+  EXPECT_THAT(result.err, Not(HasSubstr("\r")));
+  EXPECT_THAT(result.err, HasSubstr("line?[2Jcleared?over"));
+
+  server.set_default({500, "raw\x1b[2Jbody", "text/plain"});
+  const auto raw = run_against(server, {"status", kTorrentId});
+  EXPECT_EQ(raw.exit_code, 3);
+  EXPECT_THAT(raw.err, HasSubstr("raw?[2Jbody"));
+}
+
+TEST(CliExitCode, RejectedApiKeyIsNotEchoed) {
+  StubServer server;
+  const auto result = run_revaer({"ls", "--api-key", "ops:s3cr3t value"},
+                                 {{"REVAER_API_URL", server.url()}});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_THAT(result.err, HasSubstr("key_id:secret"));
+  EXPECT_THAT(result.err, Not(HasSubstr("s3cr3t")));
+  EXPECT_TRUE(server.requests().empty());
 }
 
 TEST(CliExitCode, ApiKeyNeverPrinted) {
