@@ -1,6 +1,7 @@
 #include "config/settings_schema.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <functional>
 #include <limits>
@@ -112,6 +113,25 @@ Check absolute_path() {
       return "must be an absolute path of at most 4096 bytes";
     }
     return "";
+  });
+}
+
+// A name the Host header check can match: letters, digits, '-', '_' and
+// '.', or an IPv6 address (hex digits and ':'), at most 253 bytes.
+Check host_name() {
+  return leaf([](const Json& v) -> std::string {
+    const std::string message =
+        "must be a host name or IP address of at most 253 bytes, without "
+        "spaces, ports or brackets";
+    if (!v.is_string()) {
+      return message;
+    }
+    const auto& host = v.get_ref<const std::string&>();
+    const bool valid = std::all_of(host.begin(), host.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' ||
+             c == '.' || c == '_' || c == ':';
+    });
+    return valid && !host.empty() && host.size() <= 253 ? "" : message;
   });
 }
 
@@ -306,7 +326,7 @@ const Schema& app_profile_schema() {
       {"bind_addr", ip_address()},
       {"http_port", integer(0, 65535)},
       {"local_networks", list_of(cidr())},
-      {"allowed_hosts", list_of(text(1, 253))},
+      {"allowed_hosts", list_of(host_name())},
       {"telemetry", telemetry()},
       {"label_policies", list_of(label_policy())},
       {"immutable_keys", list_of(settings_pointer())},
