@@ -5,7 +5,9 @@ Builds N distinct single-file torrents, loads the same set (paused) into
 revaerd, qbittorrent-nox and transmission-daemon, then measures in
 alternating rounds: the time to list every torrent (revaerd paged by 200,
 qBittorrent torrents/info, Transmission torrent-get), the median and p99
-of single-torrent detail requests, and each daemon's resident memory.
+of single-torrent detail requests, and each daemon's resident memory;
+then restarts each daemon on its saved state and times how long until its
+API answers and until it lists every torrent again.
 Every listener binds 127.0.0.1. Started by bench/torrents/run.sh, which
 builds revaerd and passes its paths.
 """
@@ -109,13 +111,10 @@ class Revaerd:
     name = "revaerd"
 
     def __init__(self, binary, work):
+        self.binary, self.work = binary, work
         self.dir = os.path.join(work, "revaer")
-        self.proc = subprocess.Popen(
-            [binary, "--data-dir", self.dir, "--listen", "127.0.0.1:0", "--log-level", "warn"],
-            stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "revaerd.log"), "w"))
-        addr = os.path.join(self.dir, "listen.addr")
-        wait_until("revaerd", lambda: os.path.getsize(addr) > 0)
-        self.http = Http(int(open(addr).read().strip().rsplit(":", 1)[1]))
+        self.headers = {}
+        self.launch()
         status, _, body = self.http.request("POST", "/admin/setup/start", b"{}",
                                             {"content-type": "application/json"})
         token = json.loads(body)["token"]
@@ -128,6 +127,22 @@ class Revaerd:
             sys.exit("bench: revaerd setup failed: %d %s" % (status, body[:300]))
         self.key = json.loads(body)["api_key"]
         self.headers = {"x-revaer-api-key": self.key}
+        self.wait_api()
+
+    def launch(self):
+        """Starts the process and returns once its HTTP listener answers."""
+        addr = os.path.join(self.dir, "listen.addr")
+        if os.path.exists(addr):
+            os.remove(addr)
+        self.proc = subprocess.Popen(
+            [self.binary, "--data-dir", self.dir, "--listen", "127.0.0.1:0",
+             "--log-level", "warn"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(os.path.join(self.work, "revaerd.log"), "a"))
+        wait_until("revaerd", lambda: os.path.getsize(addr) > 0)
+        self.http = Http(int(open(addr).read().strip().rsplit(":", 1)[1]))
+
+    def wait_api(self):
         wait_until("the revaerd engine",
                    lambda: self.http.request("GET", "/v1/torrents?limit=1", None,
                                              self.headers)[0] == 200)
@@ -166,9 +181,11 @@ class Qbittorrent:
     name = "qbittorrent-nox"
 
     def __init__(self, work):
-        profile = os.path.join(work, "qbt")
+        self.work = work
+        self.profile = profile = os.path.join(work, "qbt")
         os.makedirs(os.path.join(profile, "qBittorrent", "config"))
-        web, peer = free_port(), free_port()
+        self.web = web = free_port()
+        peer = free_port()
         with open(os.path.join(profile, "qBittorrent", "config", "qBittorrent.conf"), "w") as f:
             f.write("\n".join([
                 "[LegalNotice]", "Accepted=true", "", "[Preferences]",
@@ -181,13 +198,18 @@ class Qbittorrent:
                 "Session\\PeXEnabled=false", "Session\\BTProtocol=TCP",
                 "Session\\MultiConnectionsPerIp=true",
                 "Session\\DefaultSavePath=%s" % os.path.join(work, "qbt-downloads"), ""]))
-        self.proc = subprocess.Popen(["qbittorrent-nox", "--profile=" + profile],
+        self.launch()
+        self.wait_api()
+
+    def launch(self):
+        self.proc = subprocess.Popen(["qbittorrent-nox", "--profile=" + self.profile],
                                      stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(work, "qbt.log"), "w"))
-        self.http = Http(web)
+                                     stderr=open(os.path.join(self.work, "qbt.log"), "a"))
+        self.http = Http(self.web)
+
+    def wait_api(self):
         wait_until("qbittorrent-nox",
                    lambda: self.http.request("GET", "/api/v2/app/webapiVersion")[0] == 200)
-        self.headers = {}
 
     def add(self, meta, info_hash):
         boundary = uuid.uuid4().hex
@@ -229,9 +251,10 @@ class Transmission:
                                    "downloadLimit", "uploadLimit", "seedRatioLimit"]
 
     def __init__(self, work):
-        config = os.path.join(work, "transmission")
+        self.work = work
+        self.config = config = os.path.join(work, "transmission")
         os.makedirs(config)
-        rpc = free_port()
+        self.rpc_port = rpc = free_port()
         settings = {"bind-address-ipv4": "127.0.0.1", "bind-address-ipv6": "::1",
                     "rpc-bind-address": "127.0.0.1", "rpc-port": rpc,
                     "rpc-whitelist": "127.0.0.1", "rpc-authentication-required": False,
@@ -242,11 +265,17 @@ class Transmission:
                     "start-added-torrents": False}
         with open(os.path.join(config, "settings.json"), "w") as f:
             json.dump(settings, f)
-        self.proc = subprocess.Popen(["transmission-daemon", "-f", "-g", config],
+        self.launch()
+        self.wait_api()
+
+    def launch(self):
+        self.proc = subprocess.Popen(["transmission-daemon", "-f", "-g", self.config],
                                      stdout=subprocess.DEVNULL,
-                                     stderr=open(os.path.join(work, "tr.log"), "w"))
-        self.http = Http(rpc)
+                                     stderr=open(os.path.join(self.work, "tr.log"), "a"))
+        self.http = Http(self.rpc_port)
         self.session = ""
+
+    def wait_api(self):
         wait_until("transmission-daemon", lambda: self.rpc("session-get") is not None)
 
     def rpc(self, method, arguments=None):
@@ -285,6 +314,29 @@ class Transmission:
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def stop(daemon):
+    daemon.proc.send_signal(signal.SIGTERM)
+    try:
+        daemon.proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        daemon.proc.kill()
+        daemon.proc.wait()
+
+
+def measure_restart(daemon, count):
+    """Stops the daemon, starts it again on the same state and returns the
+    seconds until its API first answers and until it lists all `count`
+    torrents."""
+    stop(daemon)
+    started = time.monotonic()
+    daemon.launch()
+    daemon.wait_api()
+    answered = time.monotonic() - started
+    wait_until("%s listing every torrent after a restart" % daemon.name,
+               lambda: len(daemon.list_all()) == count, timeout=600)
+    return answered, time.monotonic() - started
 
 
 def main():
@@ -349,6 +401,16 @@ def main():
                   ours["detail_median_ms"] / qbt["detail_median_ms"],
                   ours["rss_mib"] / qbt["rss_mib"], ours["list_s"] / tr["list_s"],
                   ours["rss_mib"] / tr["rss_mib"]))
+
+        restarts = {}
+        for daemon in daemons:
+            answered, listed = measure_restart(daemon, args.torrents)
+            restarts[daemon.name] = listed
+            print("%s restart api_s=%.2f all_listed_s=%.2f" % (daemon.name, answered, listed),
+                  flush=True)
+        print("restart ratio vs qbittorrent-nox: %.2f; vs transmission-daemon: %.2f" % (
+            restarts["revaerd"] / restarts["qbittorrent-nox"],
+            restarts["revaerd"] / restarts["transmission-daemon"]))
     finally:
         for daemon in daemons:
             daemon.proc.send_signal(signal.SIGTERM)
