@@ -118,6 +118,59 @@ struct PeerStatus {
   std::int64_t uploaded_bytes = 0;
 };
 
+// Details the session last reported about one torrent beyond its state and
+// progress, for detailed views such as the qBittorrent WebAPI façade.
+struct TorrentTransfer {
+  // Payload bytes over the torrent's lifetime (kept in resume data) and
+  // since the daemon started.
+  std::int64_t total_downloaded_bytes = 0;
+  std::int64_t total_uploaded_bytes = 0;
+  std::int64_t session_downloaded_bytes = 0;
+  std::int64_t session_uploaded_bytes = 0;
+  // Size of every file, selected or not (bytes_total counts selected
+  // files only), and the verified bytes among them.
+  std::int64_t bytes_all_files = 0;
+  std::int64_t bytes_done_all_files = 0;
+  std::int64_t wasted_bytes = 0;
+
+  int seeds_connected = 0;
+  int leechers_connected = 0;
+  int seeds_in_swarm = -1;     // from tracker scrapes; -1 when unknown
+  int leechers_in_swarm = -1;  // from tracker scrapes; -1 when unknown
+  double availability = -1.0;  // distributed copies; -1 when unknown
+
+  // Unix time of the last payload sent or received, if any.
+  std::optional<std::int64_t> last_activity_ms;
+  std::int64_t seeding_secs = 0;  // time spent seeding, lifetime
+  std::int64_t active_secs = 0;   // time spent started, lifetime
+  int queue_position = -1;        // 0-based; -1 when not in the queue
+  std::string current_tracker;    // the URL of the last working announce
+
+  // Activity libtorrent reports, which TorrentState folds into queued.
+  bool has_metadata = false;
+  bool checking_files = false;
+  bool checking_resume_data = false;
+  bool moving_storage = false;
+  bool forced = false;  // started and exempt from the queue (not auto-managed)
+  bool files_missing = false;  // the error is a missing file
+
+  // From the metadata; empty or zero until it arrives.
+  int piece_size = 0;
+  int pieces_total = 0;
+  int pieces_have = 0;
+  int file_count = 0;
+  std::string comment;
+  std::string created_by;
+  std::optional<std::int64_t> created_at_ms;  // Unix time
+  bool is_private = false;  // BEP 27: peers only from the trackers
+  // The single file, or the top folder of the first and last files when
+  // they share one, relative to download_dir. Empty before metadata or
+  // when those files share no folder.
+  std::string content_root;
+  // Unix time a peer (or this client) last had every piece, if ever.
+  std::optional<std::int64_t> seen_complete_ms;
+};
+
 // The state of one torrent as the API shows it. The engine owns these
 // values, and readers get copies.
 struct TorrentStatus {
@@ -153,6 +206,8 @@ struct TorrentStatus {
   TorrentSettings settings;
   std::vector<std::string> web_seeds;
   FsopsStatus fsops;
+
+  TorrentTransfer transfer;  // read from the session, zero until it reports
 };
 
 // The position of a torrent in list order: (added_at_ms, id).

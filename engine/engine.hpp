@@ -65,6 +65,17 @@ struct EngineOptions {
   std::optional<std::string> user_agent;  // absent: "Revaer/<version>"
 };
 
+// A new path for one file of a torrent, relative to the torrent's download
+// directory, as FileStatus::path shows it.
+struct FileRename {
+  int index = 0;
+  std::string path;
+};
+
+// A move of a torrent in the download queue, where position 0 starts
+// first.
+enum class QueueMove { top, up, down, bottom };
+
 // Facts the engine reports to the rest of the daemon. Called from the
 // engine's alert thread; handlers must not block.
 struct EngineCallbacks {
@@ -142,6 +153,30 @@ class Engine {
   // The connected peers, read from the session, so the call waits briefly
   // for the session's network thread.
   virtual Result<std::vector<PeerStatus>> peers(std::string_view id) const = 0;
+
+  // Labels, names and queue order. The defaults return a 501 problem, so
+  // engines that lack them still build.
+
+  // Sets the torrent's category, or clears it when `category` is nullopt,
+  // and persists it. Problems: 404 unknown id, 422 an empty category or
+  // one with control characters.
+  virtual Status set_category(std::string_view id, const std::optional<std::string>& category);
+  // Removes the tags in `remove`, then appends each tag of `add` that the
+  // torrent lacks, and persists the result. Problems: 404 unknown id, 422
+  // an empty tag or one with control characters.
+  virtual Status edit_tags(std::string_view id, const std::vector<std::string>& add,
+                           const std::vector<std::string>& remove);
+  // Sets the name the API shows and persists it; files on disk keep their
+  // names. Problems: 404 unknown id, 422 an empty name or one with control
+  // characters.
+  virtual Status rename(std::string_view id, const std::string& name);
+  // Renames files on disk. Every new path is relative, has no empty, "."
+  // or ".." component and no control characters, and no two files may end
+  // up at one path. Problems: 404 unknown id, 409 before metadata or when
+  // a new path is taken, 422 an invalid path or a file index out of range.
+  virtual Status rename_files(std::string_view id, const std::vector<FileRename>& renames);
+  // Moves the torrent in the download queue. Problems: 404 unknown id.
+  virtual Status move_in_queue(std::string_view id, QueueMove move);
 
   // Records where post-processing put the payload (shown in the detail
   // and persisted) and the post-processing state.

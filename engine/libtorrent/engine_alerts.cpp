@@ -115,6 +115,12 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
       case lt::storage_moved_failed_alert::alert_type:
         on_storage_move_failed(*lt::alert_cast<lt::storage_moved_failed_alert>(alert));
         break;
+      case lt::file_renamed_alert::alert_type:
+        on_file_renamed(*lt::alert_cast<lt::file_renamed_alert>(alert));
+        break;
+      case lt::file_rename_failed_alert::alert_type:
+        on_file_rename_failed(*lt::alert_cast<lt::file_rename_failed_alert>(alert));
+        break;
       case lt::torrent_removed_alert::alert_type:
       case lt::torrent_deleted_alert::alert_type:
       case lt::listen_succeeded_alert::alert_type:

@@ -172,6 +172,11 @@ CatalogEntry make_entry(const TorrentRecord& record, const lt::add_torrent_param
     std::vector<lt::download_priority_t> priorities(params.file_priorities.begin(),
                                                     params.file_priorities.end());
     entry.files = describe_files(*params.ti, priorities, {});
+    // Resume data keeps the files renamed by rename_files().
+    for (FileStatus& file : entry.files) {
+      const auto renamed = params.renamed_files.find(lt::file_index_t{file.index});
+      if (renamed != params.renamed_files.end()) file.path = renamed->second;
+    }
     // Until the first status update: every file, pad files excluded.
     for (const FileStatus& file : entry.files) status.bytes_total += file.size_bytes;
   }

@@ -110,6 +110,25 @@ class LibtorrentEngine final : public Engine {
   // while that thread is busy. Call it from a thread that may wait.
   Result<std::vector<PeerStatus>> peers(std::string_view id) const override;
 
+  // Labels, names and queue order (torrent_labels.cpp). Category, tags and
+  // name are persisted in the torrent's record before the call returns.
+  // Problems also include 503 while the engine is not running and when
+  // the store fails.
+  Status set_category(std::string_view id, const std::optional<std::string>& category) override;
+  Status edit_tags(std::string_view id, const std::vector<std::string>& add,
+                   const std::vector<std::string>& remove) override;
+  Status rename(std::string_view id, const std::string& name) override;
+  // Also 409 when the session never added the torrent, and when a new
+  // path names a file or folder that already exists on disk, because
+  // libtorrent would replace it. The renames finish in the background: a
+  // file's path in the status changes when libtorrent reports it renamed,
+  // and the resume data saved then keeps it across restarts.
+  Status rename_files(std::string_view id, const std::vector<FileRename>& renames) override;
+  // Also 409 when the session never added the torrent.
+  // NOTE: queue positions live in the session only, so a restart loads
+  // torrents in store order and the moves are lost.
+  Status move_in_queue(std::string_view id, QueueMove move) override;
+
   // An absent `library_path` leaves the recorded one unchanged.
   void set_fsops_status(std::string_view id, const FsopsStatus& status,
                         std::optional<std::string> library_path) override;
@@ -190,6 +209,10 @@ class LibtorrentEngine final : public Engine {
   void on_tracker_alert(const lt::tracker_alert& alert);
   void on_storage_moved(const lt::storage_moved_alert& alert);
   void on_storage_move_failed(const lt::storage_moved_failed_alert& alert);
+  // File renames (torrent_labels.cpp): the new path goes to the status and
+  // the resume data.
+  void on_file_renamed(const lt::file_renamed_alert& alert);
+  void on_file_rename_failed(const lt::file_rename_failed_alert& alert);
 
   Store& store_;
   EngineCallbacks callbacks_;

@@ -1,7 +1,9 @@
 #include "engine/libtorrent/status_catalog.hpp"
 
+#include <algorithm>
 #include <utility>
 
+#include "core/clock.hpp"
 #include "engine/libtorrent/add_params.hpp"
 
 namespace revaer {
@@ -50,7 +52,12 @@ bool StatusCatalog::update(std::string_view id, const std::function<void(Catalog
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(id);
   if (found == entries_.end()) return false;
+  const std::int64_t previous = found->second.status.last_updated_ms;
   change(found->second);
+  // Each change moves last_updated_ms forward, also within one
+  // millisecond, so a reader can tell changed torrents by it alone.
+  std::int64_t& stamp = found->second.status.last_updated_ms;
+  stamp = std::max({stamp, now_unix_ms(), previous + 1});
   index_hashes_locked(found->first, found->second.info_hashes);
   return true;
 }

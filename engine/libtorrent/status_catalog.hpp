@@ -71,8 +71,9 @@ class StatusCatalog {
   std::optional<bool> attach_handle(std::string_view id, const lt::torrent_handle& handle);
   bool contains(std::string_view id) const;
 
-  // Runs `change` on the entry under the lock and re-indexes its
-  // info-hashes. Returns false when the id is unknown.
+  // Runs `change` on the entry under the lock, moves its last_updated_ms
+  // forward and re-indexes its info-hashes. Returns false when the id is
+  // unknown.
   bool update(std::string_view id, const std::function<void(CatalogEntry&)>& change);
 
   // Removes the entry and returns it.

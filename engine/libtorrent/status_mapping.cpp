@@ -7,6 +7,7 @@
 
 #include "engine/libtorrent/add_params.hpp"
 #include "engine/libtorrent/torrent_settings.hpp"
+#include "engine/libtorrent/transfer_mapping.hpp"
 
 namespace revaer {
 namespace {
@@ -71,6 +72,7 @@ void apply_torrent_status(const lt::torrent_status& status, bool keep_name, std:
   target.info_hash_v1 = info_hash_v1_hex(status.info_hashes);
   target.info_hash_v2 = info_hash_v2_hex(status.info_hashes);
   target.sequential = static_cast<bool>(status.flags & lt::torrent_flags::sequential_download);
+  apply_torrent_transfer(status, now_ms, target.transfer);
   target.last_updated_ms = now_ms;
 }
 

@@ -18,8 +18,9 @@ namespace revaer {
 // as completed.
 TorrentState map_state(const lt::torrent_status& status);
 
-// Copies the progress, rates, hashes, state and (unless `keep_name`) the
-// name from `status` into `target`, and stamps `last_updated_ms`.
+// Copies the progress, rates, hashes, state, transfer details and (unless
+// `keep_name`) the name from `status` into `target`, and stamps
+// `last_updated_ms`.
 void apply_torrent_status(const lt::torrent_status& status, bool keep_name, std::int64_t now_ms,
                           TorrentStatus& target);
 
