@@ -3,6 +3,7 @@
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -29,6 +30,7 @@
 #include "api/http_server.hpp"
 #include "api/sse_service.hpp"
 #include "app/engine_options.hpp"
+#include "app/fsops_options.hpp"
 #include "app/health_monitor.hpp"
 #include "app/observability.hpp"
 #include "config/config_service.hpp"
@@ -204,6 +206,7 @@ int run_daemon(const DaemonOptions& options) {
   FsopsEvents fsops_events(events);
 
   std::unique_ptr<FsopsWorker> fsops;
+  std::atomic<bool> fsops_stopping{false};
   EngineCallbacks callbacks;
   callbacks.on_completed = [&fsops](const TorrentStatus& torrent) {
     if (fsops && !torrent.library_path) {
@@ -222,7 +225,7 @@ int run_daemon(const DaemonOptions& options) {
         fsops_events.on_status(id, status, library_path);
         report_fsops_health(health, id, status);
       },
-      FsopsWorkerOptions{.meta_dir = data_dir / "fsops", .metrics = &metrics});
+      daemon_fsops_options(data_dir, metrics, engine, *store, fsops_stopping));
 
   // Called by the setup handler and by the config watcher, which starts the
   // engine when another daemon on the same database completed setup.
@@ -298,8 +301,11 @@ int run_daemon(const DaemonOptions& options) {
 
   health_monitor.stop();
   watcher.stop();
-  engine.stop();
+  // The worker stops first: a job waiting for an engine move then returns
+  // and stays "running", to resume at the next start.
+  fsops_stopping = true;
   fsops->stop();
+  engine.stop();
   fs::remove(data_dir / "listen.addr");
   ::close(lock_fd);
   spdlog::info("revaerd stopped");

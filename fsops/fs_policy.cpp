@@ -142,6 +142,11 @@ std::optional<Problem> check_choices(const FsPolicyView& policy) {
   if (policy.par2 != "disabled" && policy.par2 != "verify" && policy.par2 != "repair") {
     return invalid_field("par2", "must be disabled, verify or repair, got '" + policy.par2 + "'");
   }
+  if (policy.flatten && policy.move_mode == "move") {
+    return invalid_field("flatten",
+                         "cannot be true with move_mode 'move': a moved torrent keeps seeding, so "
+                         "its files keep their paths; turn flatten off or use copy or hardlink");
+  }
   for (const fs::path& allowed : policy.allow_paths) {
     if (!allowed.is_absolute()) {
       return invalid_field("allow_paths",

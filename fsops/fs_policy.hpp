@@ -52,8 +52,9 @@ struct ResolvedFsPolicy {
 
 // Validates `policy` and resolves its names. Each problem (422) names one
 // field. The checks: library_root and allow paths absolute, move_mode and
-// par2 known values, modes of 1-4 octal digits, owner and group known to
-// this system, cleanup presets known.
+// par2 known values, flatten off with move_mode "move", modes of 1-4
+// octal digits, owner and group known to this system, cleanup presets
+// known.
 Result<ResolvedFsPolicy> resolve_fs_policy(const FsPolicyView& policy);
 
 // Returns true when `path`, made absolute and normalised with symbolic

@@ -66,6 +66,23 @@ Status run_stage(const StageEntry& stage, StageContext& context) {
   }
 }
 
+// Whether `job` is the payload of `stored`. With move_mode "move" the
+// engine reports the torrent in the staging area or in the library once
+// its files moved, and that is still the recorded job: starting it over
+// would clear a staging area that contains the torrent's files.
+bool same_payload(const FsopsMeta& stored, const FsopsJob& job) {
+  if (stored.source == job.source.string()) {
+    return true;
+  }
+  if (stored.torrent_files.empty() ||
+      fs::path(stored.source).filename() != job.source.filename()) {
+    return false;
+  }
+  const fs::path root(stored.library_root);
+  const fs::path folder = job.source.parent_path();
+  return folder == root || folder == staging_root_for(root, stored.torrent_id) / "payload";
+}
+
 void count_step(const FsopsRunOptions& options, std::string_view step, const char* status) {
   if (options.metrics == nullptr) {
     return;
@@ -88,6 +105,7 @@ class JobRunner {
   void load_record();
   void save_record();
   FsopsStatus fail(std::string_view stage, const std::string& reason);
+  FsopsStatus interrupt(std::string_view stage, const std::string& reason);
   FsopsStatus report_earlier_failure();
   FsopsStatus complete();
 
@@ -106,7 +124,7 @@ void JobRunner::load_record() {
   }
   // A record for another payload or library starts over: its staging area
   // belongs to the old library root and its stages to the old payload.
-  if (stored && stored->source == job_.source.string() &&
+  if (stored && same_payload(*stored, job_) &&
       (stored->state == "completed" || stored->library_root == policy_.library_root.string())) {
     meta_ = std::move(*stored);
     resumed_ = true;
@@ -140,6 +158,19 @@ FsopsStatus JobRunner::fail(std::string_view stage, const std::string& reason) {
   }
   sink_(job_.torrent_id, status, std::nullopt);
   return status;
+}
+
+// Leaves the record "running", so the next start resumes at `stage`.
+FsopsStatus JobRunner::interrupt(std::string_view stage, const std::string& reason) {
+  spdlog::info("fsops: torrent {} stopped during stage {} ({}); it resumes at the next start",
+               job_.torrent_id, stage, reason);
+  try {
+    save_record();
+  } catch (const std::exception& error) {
+    spdlog::error("fsops: could not save the record of torrent {}: {}", job_.torrent_id,
+                  error.what());
+  }
+  return FsopsStatus{"running", std::string(stage), std::nullopt};
 }
 
 FsopsStatus JobRunner::report_earlier_failure() {
@@ -184,7 +215,7 @@ FsopsStatus JobRunner::run() {
   meta_.error.reset();
   meta_.policy = to_json(policy_);
 
-  StageContext context{job_, policy_, options_, meta_, {}};
+  StageContext context{job_, policy_, options_, meta_, {}, [this] { save_record(); }};
   for (const StageEntry& stage : kStageTable) {
     if (!stage.check_only && meta_.finished(stage.name)) {
       continue;
@@ -192,6 +223,9 @@ FsopsStatus JobRunner::run() {
     sink_(job_.torrent_id, FsopsStatus{"running", std::string(stage.name), std::nullopt},
           std::nullopt);
     Status outcome = run_stage(stage, context);
+    if (!outcome && options_.stop_requested && options_.stop_requested()) {
+      return interrupt(stage.name, outcome.problem().detail);
+    }
     if (!outcome) {
       count_step(options_, stage.name, "failed");
       return fail(stage.name, outcome.problem().detail);

@@ -30,6 +30,19 @@ struct FsopsJob {
 using FsopsStatusSink = std::function<void(const std::string& torrent_id, const FsopsStatus& status,
                                            const std::optional<std::string>& library_path)>;
 
+// Moves a torrent's files into `download_dir` through the engine, so the
+// torrent keeps seeding from there, and returns once the engine reports
+// them moved. A failed move leaves the files where they were. Returns
+// early, with a failed Status, once `stop_requested` returns true.
+using StorageMover =
+    std::function<Status(const std::string& torrent_id, const std::filesystem::path& download_dir,
+                         const std::function<bool()>& stop_requested)>;
+
+// Returns the download folder the engine loads a torrent from when it
+// starts (its stored download_dir), or nullopt for an unknown torrent.
+using StoredDownloadDir =
+    std::function<std::optional<std::filesystem::path>(const std::string& torrent_id)>;
+
 struct FsopsRunOptions {
   // Folder of the `<torrent_id>.revaer.meta` records. Empty: no records,
   // so an interrupted job starts over and a finished one runs again.
@@ -41,6 +54,14 @@ struct FsopsRunOptions {
   // Called before each stage with its name. A failed Status fails that
   // stage as if the stage had, so tests can inject a failure anywhere.
   std::function<Status(std::string_view stage)> before_stage{};
+  // Needed by move_mode "move"; without it such a job fails at transfer.
+  StorageMover move_storage{};
+  // Read when the worker starts, to repair moves a crash interrupted.
+  StoredDownloadDir stored_download_dir{};
+  // Returns true once the worker is stopping. A stage that fails meanwhile
+  // leaves the job "running", so it resumes at the next start. FsopsWorker
+  // sets it.
+  std::function<bool()> stop_requested{};
 };
 
 // Runs one job on the calling thread, resuming after the stages its meta

@@ -42,6 +42,9 @@ json to_json(const FsopsMeta& meta) {
           {"library_path", text_or_null(meta.library_path)},
           {"source_is_folder", meta.source_is_folder},
           {"extracted_archives", meta.extracted_archives},
+          {"torrent_files", meta.torrent_files},
+          {"storage_move_from", text_or_null(meta.storage_move_from)},
+          {"storage_move_to", text_or_null(meta.storage_move_to)},
           {"policy", meta.policy},
           {"started_at_ms", meta.started_at_ms},
           {"updated_at_ms", meta.updated_at_ms}};
@@ -59,6 +62,9 @@ FsopsMeta from_json(const json& document) {
   meta.library_path = optional_text(document, "library_path");
   meta.source_is_folder = document.value("source_is_folder", false);
   meta.extracted_archives = document.value("extracted_archives", std::vector<std::string>{});
+  meta.torrent_files = document.value("torrent_files", std::vector<std::string>{});
+  meta.storage_move_from = optional_text(document, "storage_move_from");
+  meta.storage_move_to = optional_text(document, "storage_move_to");
   meta.policy = document.value("policy", json::object());
   meta.started_at_ms = document.value("started_at_ms", std::int64_t{0});
   meta.updated_at_ms = document.value("updated_at_ms", std::int64_t{0});

@@ -35,6 +35,15 @@ struct FsopsMeta {
   // Archive volumes that extraction unpacked, relative to the payload
   // root; transfer leaves them out of the library.
   std::vector<std::string> extracted_archives;
+  // move_mode "move" only: the torrent's files, relative to its download
+  // folder (so each starts with the payload name), listed before the first
+  // move.
+  std::vector<std::string> torrent_files;
+  // move_mode "move" only: set while the engine moves the torrent's files
+  // from `storage_move_from` to `storage_move_to`, so a restart can put
+  // the files of an interrupted move back where the engine looks for them.
+  std::optional<std::string> storage_move_from;
+  std::optional<std::string> storage_move_to;
   nlohmann::json policy = nlohmann::json::object();  // of the latest run
   std::int64_t started_at_ms = 0;
   std::int64_t updated_at_ms = 0;

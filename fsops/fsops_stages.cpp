@@ -10,13 +10,18 @@
 
 #include <spdlog/spdlog.h>
 
+#include "fsops/engine_move.hpp"
 #include "fsops/file_placement.hpp"
 
 namespace revaer {
 namespace fs = std::filesystem;
 
+fs::path staging_root_for(const fs::path& library_root, const std::string& torrent_id) {
+  return library_root / (".revaer-staging-" + torrent_id);
+}
+
 fs::path StageContext::staging_root() const {
-  return policy.library_root / (".revaer-staging-" + job.torrent_id);
+  return staging_root_for(policy.library_root, job.torrent_id);
 }
 
 fs::path StageContext::tree() const { return staging_root() / "payload" / job.source.filename(); }
@@ -77,6 +82,14 @@ Status stage_locate_source(StageContext& context) {
     return Problem::conflict("library path '" + context.destination().string() +
                              "' already exists; nothing was overwritten");
   }
+  if (path_is_within(source, context.staging_root())) {
+    // The engine moved the files of an earlier run of this job (move_mode
+    // "move") and its record is gone: clearing the staging area would
+    // delete them.
+    return Problem::conflict("payload '" + source.string() +
+                             "' is in the staging area of an earlier move; move the torrent "
+                             "back to its download folder and rerun");
+  }
   context.meta.source_is_folder = fs::is_directory(status);
   context.meta.extracted_archives.clear();
   // Anything left from an earlier attempt that never finished this stage
@@ -91,6 +104,9 @@ Status stage_locate_source(StageContext& context) {
 }
 
 Status stage_finalise(StageContext& context) {
+  if (!context.meta.torrent_files.empty()) {
+    return finalise_engine_move(context);
+  }
   const fs::path tree = context.tree();
   const fs::path destination = context.destination();
   std::error_code error;

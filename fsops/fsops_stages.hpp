@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct StageContext {
   const FsopsRunOptions& options;
   FsopsMeta& meta;
   ResolvedFsPolicy resolved;  // set by validate_policy
+  // Saves the job record now; stages call it before a step that must be
+  // known after a crash.
+  std::function<void()> save_record;
 
   std::filesystem::path staging_root() const;
   std::filesystem::path tree() const;         // staging_root/payload/<name>
@@ -39,6 +43,14 @@ Status stage_transfer(StageContext& context);
 Status stage_permissions(StageContext& context);
 Status stage_cleanup(StageContext& context);
 Status stage_finalise(StageContext& context);
+
+// Returns `<library_root>/.revaer-staging-<torrent_id>`.
+std::filesystem::path staging_root_for(const std::filesystem::path& library_root,
+                                       const std::string& torrent_id);
+
+// Applies chmod_dir (or, without it, 0777 reduced by umask), owner and
+// group to `root` and every folder below it.
+void apply_folder_policy(const std::filesystem::path& root, const ResolvedFsPolicy& resolved);
 
 // Returns the regular files under `root`, as '/'-separated paths relative
 // to it, sorted. Symbolic links are neither listed nor followed.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "fsops/engine_move.hpp"
 #include "fsops/fsops_meta.hpp"
 
 namespace revaer {
@@ -11,9 +12,11 @@ FsopsWorker::FsopsWorker(PolicySource policy, StatusSink sink)
 
 FsopsWorker::FsopsWorker(PolicySource policy, StatusSink sink, FsopsWorkerOptions options)
     : policy_(std::move(policy)), sink_(std::move(sink)), options_(std::move(options)) {
+  options_.stop_requested = [this] { return stop_requested_.load(); };
   if (!options_.meta_dir.empty()) {
     for (const FsopsMeta& meta : interrupted_jobs(options_.meta_dir)) {
       spdlog::info("fsops: torrent {} was interrupted; queued to resume", meta.torrent_id);
+      restore_move(meta);
       queue_.push_back(FsopsJob{meta.torrent_id, meta.source});
     }
   }
@@ -33,7 +36,22 @@ void FsopsWorker::submit(FsopsJob job) {
   wake_.notify_one();
 }
 
+void FsopsWorker::restore_move(const FsopsMeta& meta) {
+  if (!meta.storage_move_from || !options_.stored_download_dir) {
+    return;
+  }
+  try {
+    if (const auto engine_dir = options_.stored_download_dir(meta.torrent_id)) {
+      restore_interrupted_move(meta, *engine_dir);
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("fsops: could not repair the interrupted move of torrent {}: {}",
+                  meta.torrent_id, error.what());
+  }
+}
+
 void FsopsWorker::stop() {
+  stop_requested_ = true;
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -11,6 +12,7 @@
 #include "core/torrent.hpp"
 #include "fsops/fs_policy.hpp"
 #include "fsops/fsops_job.hpp"
+#include "fsops/fsops_meta.hpp"
 
 namespace revaer {
 
@@ -28,7 +30,10 @@ class FsopsWorker {
   // Without meta records: interrupted jobs are not resumed.
   FsopsWorker(PolicySource policy, StatusSink sink);
   // With `options.meta_dir` set, the jobs whose records show them
-  // interrupted (state "running") are queued again first.
+  // interrupted (state "running") are queued again first. The files of an
+  // engine move they interrupted are put back in the torrent's stored
+  // download folder (options.stored_download_dir) before the constructor
+  // returns, so construct the worker before the engine starts.
   FsopsWorker(PolicySource policy, StatusSink sink, FsopsWorkerOptions options);
   ~FsopsWorker();  // stops after the running job; queued jobs are dropped
 
@@ -41,6 +46,7 @@ class FsopsWorker {
  private:
   void run();
   void process(const FsopsJob& job);
+  void restore_move(const FsopsMeta& meta);
 
   PolicySource policy_;
   StatusSink sink_;
@@ -49,6 +55,7 @@ class FsopsWorker {
   std::condition_variable wake_;
   std::deque<FsopsJob> queue_;
   bool stopping_ = false;
+  std::atomic<bool> stop_requested_{false};  // read by the running job
   std::thread thread_;
 };
 

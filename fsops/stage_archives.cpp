@@ -116,6 +116,11 @@ Status verify_or_repair(StageContext& context, const std::string& relative) {
     return Problem::internal("par2 verify of '" + relative + "' failed with exit code " +
                              std::to_string(code) + ": " + last_line(verified.value().output_tail));
   }
+  if (context.policy.move_mode == "move") {
+    return Problem::unprocessable("par2 found damaged files in '" + relative +
+                                  "'; move_mode 'move' keeps the torrent's own files, so "
+                                  "repaired files cannot replace them; use copy or hardlink");
+  }
   if (context.policy.par2 != "repair") {
     return Problem::unprocessable("par2 found damaged files in '" + relative +
                                   "'; set fs_policy.par2 to \"repair\" to repair them");

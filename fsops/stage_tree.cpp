@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "fsops/cleanup_rules.hpp"
+#include "fsops/engine_move.hpp"
 #include "fsops/file_placement.hpp"
 #include "fsops/fsops_stages.hpp"
 
@@ -100,6 +101,24 @@ void apply_owner(const fs::path& path, const ResolvedFsPolicy& resolved) {
 
 }  // namespace
 
+void apply_folder_policy(const fs::path& root, const ResolvedFsPolicy& resolved) {
+  std::optional<mode_t> mode = resolved.dir_mode;
+  if (!mode && resolved.umask) {
+    mode = mode_after_umask(0777, resolved.umask);
+  }
+  const auto apply = [&](const fs::path& folder) {
+    apply_owner(folder, resolved);
+    apply_mode(folder, mode);
+  };
+  apply(root);
+  for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+       ++it) {
+    if (it->is_directory() && !it->is_symlink()) {
+      apply(it->path());
+    }
+  }
+}
+
 Status stage_flatten(StageContext& context) {
   if (!context.policy.flatten || !context.meta.source_is_folder) {
     return Done{};
@@ -120,11 +139,7 @@ Status stage_flatten(StageContext& context) {
 
 Status stage_transfer(StageContext& context) {
   if (context.policy.move_mode == "move") {
-    // NOTE: the engine has no operation that relocates a torrent's storage,
-    // and moving files under a seeding torrent would break it.
-    return Problem::unprocessable(
-        "move_mode 'move' needs the engine to relocate the torrent's storage, "
-        "which it cannot do yet; use copy or hardlink");
+    return transfer_by_engine_move(context);
   }
   const PlacementOptions placement{context.policy.move_mode == "hardlink", context.resolved.umask};
   const fs::path tree = context.tree();
@@ -189,6 +204,9 @@ Status stage_cleanup(StageContext& context) {
   const fs::path tree = context.tree();
   int removed = 0;
   for (const std::string& relative : list_regular_files(tree)) {
+    if (is_torrent_file(context, relative)) {
+      continue;  // move_mode "move": the torrent seeds this file
+    }
     if (cleanup_removes(resolved.keep_globs, resolved.drop_globs, relative)) {
       fs::remove(tree / relative);
       ++removed;

@@ -166,12 +166,12 @@ TEST_F(FsopsJobTest, DestinationCreatedLaterIsNotOverwritten) {
   EXPECT_EQ(test::tree_files(library() / "Show").size(), 1u);
 }
 
-TEST_F(FsopsJobTest, MoveModeFailsWithReason) {
+TEST_F(FsopsJobTest, MoveModeWithoutEngineFails) {
   policy_.move_mode = "move";
   const FsopsStatus status = run();
   ASSERT_EQ(status.state, "failed");
   EXPECT_EQ(status.step, "transfer");
-  EXPECT_NE(status.error->find("relocate"), std::string::npos) << *status.error;
+  EXPECT_NE(status.error->find("has no engine"), std::string::npos) << *status.error;
   EXPECT_EQ(test::read_file_bytes(payload() / "notes.txt"), "notes");
   EXPECT_FALSE(fs::exists(library() / "Show"));
 }
