@@ -10,6 +10,9 @@
 #include "api/http_metrics.hpp"
 #include "api/http_util.hpp"
 #include "api/openapi_document.hpp"
+#include "api/qbit/qbit_reply.hpp"
+#include "api/qbit/qbit_routes.hpp"
+#include "api/qbit/qbit_state.hpp"
 #include "api/request_auth.hpp"
 #include "api/routes.hpp"
 #include "api/sse_service.hpp"
@@ -36,6 +39,16 @@ Problem method_not_allowed(std::string_view method) {
   problem.title = "Method not allowed";
   problem.detail = "This path does not accept " + std::string(method) + ".";
   return problem;
+}
+
+// Renders `problem` as Problem+JSON, or as qBittorrent's plain text for the
+// /api/v2/ paths of the WebAPI façade.
+HttpResponse render_problem(const Problem& problem, const HttpRequest& request,
+                            const std::string& request_id) {
+  if (is_qbit_path(split_target(request.target()).first)) {
+    return make_qbit_problem_response(problem, request_id);
+  }
+  return make_problem_response(problem, request_id);
 }
 
 std::string allow_header(const std::vector<http::verb>& methods) {
@@ -68,6 +81,14 @@ HttpResponse render_reply(Reply& reply, RequestContext& context,
 }  // namespace
 
 std::vector<Route> all_routes() {
+  std::vector<Route> routes = documented_routes();
+  std::vector<Route> qbit = qbit_routes();
+  routes.insert(routes.end(), std::make_move_iterator(qbit.begin()),
+                std::make_move_iterator(qbit.end()));
+  return routes;
+}
+
+std::vector<Route> documented_routes() {
   std::vector<Route> routes = system_routes();
   for (auto table : {torrent_routes, torrent_create_routes, event_routes,
                      openapi_routes}) {
@@ -79,7 +100,12 @@ std::vector<Route> all_routes() {
 }
 
 Dispatcher::Dispatcher(ApiContext& api, RateLimit auth_failure_limit)
-    : api_(api), router_(all_routes()), authenticator_(auth_failure_limit) {}
+    : api_(api),
+      router_(all_routes()),
+      authenticator_(auth_failure_limit),
+      qbit_(std::make_unique<QbitState>(auth_failure_limit)) {}
+
+Dispatcher::~Dispatcher() = default;
 
 const Route* Dispatcher::find_route(http::verb method,
                                     std::string_view target) const {
@@ -112,14 +138,15 @@ HttpResponse Dispatcher::handle_request(
     spdlog::error("request {}: could not handle {} {}: {}", request_id,
                   request.method_string(), split_target(request.target()).first,
                   error.what());
-    return make_problem_response(
-        Problem::unavailable("The database is not available."), request_id);
+    return render_problem(
+        Problem::unavailable("The database is not available."), request,
+        request_id);
   } catch (const std::exception& error) {
     spdlog::error("request {}: could not handle {} {}: {}", request_id,
                   request.method_string(), split_target(request.target()).first,
                   error.what());
-    return make_problem_response(
-        Problem::internal("The request failed; see the daemon log."),
+    return render_problem(
+        Problem::internal("The request failed; see the daemon log."), request,
         request_id);
   }
 }
@@ -130,19 +157,20 @@ HttpResponse Dispatcher::route_request(
   auto [path, query_text] = split_target(request.target());
   auto query = parse_query(query_text);
   if (path.empty() || path.front() != '/' || !query) {
-    return make_problem_response(
-        Problem::bad_request("The request target is malformed."), request_id);
+    return render_problem(
+        Problem::bad_request("The request target is malformed."), request,
+        request_id);
   }
 
   Router::Match match = router_.match(request.method(), path);
   if (match.route == nullptr && match.allowed.empty()) {
-    return make_problem_response(
+    return render_problem(
         Problem::not_found("No route matches " + std::string(path) + "."),
-        request_id);
+        request, request_id);
   }
   if (match.route == nullptr) {
-    HttpResponse response = make_problem_response(
-        method_not_allowed(request.method_string()), request_id);
+    HttpResponse response = render_problem(
+        method_not_allowed(request.method_string()), request, request_id);
     response.set(http::field::allow, allow_header(match.allowed));
     return response;
   }
@@ -150,7 +178,8 @@ HttpResponse Dispatcher::route_request(
   RequestContext context{request,           api_,
                          request_id,        client,
                          api_.config.snapshot(), std::move(match.path_params),
-                         std::move(*query), {}, {}};
+                         std::move(*query), {}, {},
+                         qbit_.get()};
   return call_handler(*match.route, context, stream);
 }
 
@@ -161,15 +190,17 @@ HttpResponse Dispatcher::call_handler(
   const bool active = context.snapshot->is_active();
   const bool needs_key = route.access == Access::key ||
                          route.access == Access::stream ||
+                         route.access == Access::qbit ||
                          (route.access == Access::key_after_setup && active);
   if (needs_key) {
     if (!active) {
-      return make_problem_response(setup_incomplete(), context.request_id);
+      return render_problem(setup_incomplete(), context.request,
+                            context.request_id);
     }
     auth = authenticator_.admit(route, context);
     if (auth.problem) {
       HttpResponse response =
-          make_problem_response(*auth.problem, context.request_id);
+          render_problem(*auth.problem, context.request, context.request_id);
       apply_auth_headers(response, auth);
       return response;
     }
@@ -184,15 +215,16 @@ HttpResponse Dispatcher::run_handler(
     const Route& route, RequestContext& context,
     std::shared_ptr<SseStream>* stream) const {
   if (route.needs_engine && !api_.engine.running()) {
-    return make_problem_response(
+    return render_problem(
         Problem::unavailable("The torrent engine is not running."),
-        context.request_id);
+        context.request, context.request_id);
   }
 
   const RequestScope request_scope(context.request_id);
   Result<Reply> reply = route.handler(context);
   if (!reply) {
-    return make_problem_response(reply.problem(), context.request_id);
+    return render_problem(reply.problem(), context.request,
+                          context.request_id);
   }
   return render_reply(reply.value(), context, stream);
 }

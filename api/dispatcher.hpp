@@ -15,9 +15,16 @@
 
 namespace revaer {
 
+class QbitState;
+
 // Returns every route the Dispatcher serves, from all route tables. The
 // authorization tests walk this list, so a new table belongs here.
 std::vector<Route> all_routes();
+
+// Returns the routes of the OpenAPI document: all_routes() without the
+// qBittorrent WebAPI façade under /api/v2, which docs/qbittorrent.md
+// describes because it follows qBittorrent's conventions, not this API's.
+std::vector<Route> documented_routes();
 
 // Turns one complete request into a response: routing, setup-mode gating,
 // authentication, scope checks and the handler call. Thread-safe, and
@@ -27,6 +34,7 @@ class Dispatcher {
   // `auth_failure_limit` bounds wrong credentials per client address.
   explicit Dispatcher(ApiContext& api,
                       RateLimit auth_failure_limit = kAuthFailureLimit);
+  ~Dispatcher();
 
   // Returns the route that `method` and `target` select, or nullptr. The
   // connection uses it to choose the body limit before reading the body.
@@ -61,6 +69,7 @@ class Dispatcher {
   ApiContext& api_;
   Router router_;
   RequestAuthenticator authenticator_;
+  std::unique_ptr<QbitState> qbit_;
 };
 
 }  // namespace revaer

@@ -258,7 +258,8 @@ Result<std::vector<MultipartPart>> parse_multipart(
     if (!part) {
       return part.problem();
     }
-    bool repeated = std::any_of(parts.begin(), parts.end(),
+    bool repeated = !limits.allow_repeated_names &&
+                    std::any_of(parts.begin(), parts.end(),
                                 [&](const MultipartPart& existing) {
                                   return existing.name == part.value().name;
                                 });

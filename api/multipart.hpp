@@ -16,6 +16,9 @@ struct MultipartLimits {
   std::size_t max_header_bytes = 8 * 1024;  // the header block of one part
   std::size_t max_header_fields = 16;       // per part
   std::size_t max_part_bytes = 16 * 1024 * 1024;
+  // Admits several parts with one name, as the qBittorrent WebAPI sends
+  // one "torrents" part per file.
+  bool allow_repeated_names = false;
 };
 
 // One part of a form.
@@ -39,9 +42,9 @@ std::optional<std::string> multipart_boundary(std::string_view content_type);
 // The body is rejected when it has no opening or closing boundary or a
 // truncated part. A part is rejected when its header block exceeds
 // max_header_bytes or max_header_fields, when it lacks Content-Disposition
-// form-data with a name, repeats a name, exceeds max_part_bytes, or is
-// itself multipart, because nested forms are not supported. More than
-// max_parts parts are rejected too.
+// form-data with a name, repeats a name (unless allow_repeated_names),
+// exceeds max_part_bytes, or is itself multipart, because nested forms are
+// not supported. More than max_parts parts are rejected too.
 Result<std::vector<MultipartPart>> parse_multipart(
     std::string_view body, std::string_view boundary,
     const MultipartLimits& limits = {});

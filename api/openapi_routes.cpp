@@ -11,7 +11,7 @@ namespace {
 // every request gets the same bytes.
 const std::string& served_document() {
   static const std::string document = [] {
-    OpenApiBuild build = build_openapi_document(all_routes(), all_operation_docs());
+    OpenApiBuild build = build_openapi_document(documented_routes(), all_operation_docs());
     for (const std::string& route : build.undocumented_routes) {
       spdlog::warn("openapi: the route {} has no operation documentation", route);
     }

@@ -8,6 +8,8 @@
 
 #include "api/cidr.hpp"
 #include "api/http_util.hpp"
+#include "api/local_access.hpp"
+#include "api/qbit/qbit_state.hpp"
 #include "api/sse_service.hpp"
 
 namespace revaer {
@@ -117,11 +119,29 @@ std::optional<RateLimit> key_rate_limit(const ConfigSnapshot& snapshot,
   return std::nullopt;
 }
 
-bool open_locally(const RequestContext& context) {
-  const json& profile = context.snapshot->app_profile;
-  return profile.value("auth_mode", std::string()) == "none" &&
-         is_local_network(context.client,
-                          profile.value("local_networks", json::array()));
+// The identity of a live SID cookie on an Access::qbit route, whose key
+// must still exist and be enabled.
+std::optional<Identity> check_session(const Route& route,
+                                      const RequestContext& context) {
+  if (route.access != Access::qbit || context.qbit == nullptr) {
+    return std::nullopt;
+  }
+  std::string_view sid =
+      find_sid_cookie(context.request[http::field::cookie]);
+  if (sid.empty()) {
+    return std::nullopt;
+  }
+  std::optional<std::string> key_id = context.qbit->sessions.touch(sid);
+  if (!key_id) {
+    return std::nullopt;
+  }
+  for (const ApiKeyRecord& key : context.snapshot->api_keys) {
+    if (key.key_id == *key_id && key.enabled) {
+      return Identity{key.key_id, key.scope, true};
+    }
+  }
+  context.qbit->sessions.remove(sid);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -155,7 +175,10 @@ AuthOutcome RequestAuthenticator::admit(const Route& route,
   std::string_view credential = find_credential(context.request);
 
   Result<Identity> identity = Identity{"local", "admin", false};
-  if (!has_ticket && credential.empty()) {
+  std::optional<Identity> session = check_session(route, context);
+  if (session) {
+    identity = std::move(*session);
+  } else if (!has_ticket && credential.empty()) {
     if (!open_locally(context)) {
       outcome.problem = Problem::unauthorized(
           "An API key is required: send x-revaer-api-key: key_id:secret.");

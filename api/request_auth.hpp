@@ -29,9 +29,10 @@ struct AuthOutcome {
 // X-RateLimit-* headers when the key has a rate limit.
 void apply_auth_headers(HttpResponse& response, const AuthOutcome& outcome);
 
-// Admits requests to Access::key and Access::stream routes: the API key or
-// stream ticket, failed-attempt throttling per client address, the key's
-// token bucket and its scope. Thread-safe.
+// Admits requests to Access::key, Access::stream and Access::qbit routes:
+// the API key, stream ticket or qBittorrent SID cookie, failed-attempt
+// throttling per client address, the key's token bucket and its scope.
+// Thread-safe.
 class RequestAuthenticator {
  public:
   // `failure_limit` bounds wrong credentials per client address.

@@ -38,6 +38,9 @@ enum class Access {
   // Anyone while setup is incomplete, because no key exists yet; as `key`
   // once setup is complete.
   key_after_setup,
+  // The qBittorrent WebAPI façade: as `key`, and the SID cookie of
+  // POST /api/v2/auth/login admits too. Rejections are 403, never 401.
+  qbit,
 };
 
 // The scope a key needs for a route guarded by Access::key.
@@ -46,6 +49,7 @@ enum class Access {
 enum class Permission { read, add, admin };
 
 class SseStream;
+class QbitState;
 
 // Everything a handler learns about one request. Valid for the duration of
 // the handler call.
@@ -61,6 +65,9 @@ struct RequestContext {
   // The event stream a handler opened. When it is set, the Reply the
   // handler returns contributes only headers.
   std::shared_ptr<SseStream> stream;
+  // The sessions and sync state of the qBittorrent façade; set by the
+  // Dispatcher.
+  QbitState* qbit = nullptr;
 };
 
 // A response body that is not JSON, such as the Prometheus exposition.
