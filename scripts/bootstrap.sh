@@ -15,6 +15,7 @@ test_packages=(
   clang libclang-rt-14-dev
   par2 p7zip-full libarchive-tools
   prometheus
+  qbittorrent-nox
 )
 
 # Google Benchmark, the load generator of bench/http and the reference
@@ -33,13 +34,14 @@ if [[ "${1:-}" == "--tests" ]]; then
 fi
 
 # Installs the npm packages that the tests drive, pinned by the
-# package-lock.json of tests/e2e/node (eventsource, ...) and of
-# tests/openapi (@redocly/cli). Runs npm ci in a folder only when its
-# node_modules is missing or was installed from another lock file.
+# package-lock.json of tests/e2e/node (eventsource, ...), of tests/qbit/node
+# (@ctrl/qbittorrent, flood) and of tests/openapi (@redocly/cli). Runs npm
+# ci in a folder only when its node_modules is missing or was installed
+# from another lock file.
 install_node_clients() {
   local root folder
   root="$(cd "$(dirname "$0")/.." && pwd)"
-  for folder in tests/e2e/node tests/openapi; do
+  for folder in tests/e2e/node tests/qbit/node tests/openapi; do
     local dir="$root/$folder"
     local installed="$dir/node_modules/.revaer-package-lock.json"
     if cmp -s "$dir/package-lock.json" "$installed"; then
