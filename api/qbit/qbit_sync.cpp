@@ -100,6 +100,9 @@ bool apply_change(QbitSyncView& view, const TorrentStatus& status,
   } else if (!is_new) {
     fields = changed_fields(known->second.info, next.info);
   }
+  // The torrents map is keyed by hash, so qBittorrent leaves it out of the
+  // entry.
+  fields.erase("hash");
 
   if (is_new) {
     known = view.torrents.emplace(status.id, std::move(next)).first;

@@ -72,11 +72,7 @@ const AllowedDifferences kServerStateKeys = {
 };
 
 // sync/maindata torrents, beyond kTorrentKeys.
-const AllowedDifferences kMaindataTorrentKeys = {
-    // TODO: qBittorrent removes "hash" from these entries, which the
-    // torrents map keys by hash already; remove this once revaerd does.
-    {"hash", "revaerd repeats the map key inside each entry"},
-};
+const AllowedDifferences kMaindataTorrentKeys = {};
 
 // torrents/files entries.
 const AllowedDifferences kFileKeys = {};
