@@ -4,6 +4,7 @@
 
 #include "api/http_util.hpp"
 #include "api/qbit/qbit_hashes.hpp"
+#include "api/qbit/qbit_share_limits.hpp"
 #include "api/qbit/qbit_preferences.hpp"
 
 namespace revaer {
@@ -48,18 +49,6 @@ std::string child_path(const std::string& dir, const std::string& name) {
     return dir + name;
   }
   return dir + "/" + name;
-}
-
-// -2 for the global limit, -1 for none, else the torrent's own limit.
-double own_ratio_limit(const TorrentStatus& status) {
-  return status.settings.seed_ratio_limit ? *status.settings.seed_ratio_limit
-                                          : -2.0;
-}
-
-std::int64_t own_seeding_minutes(const TorrentStatus& status) {
-  return status.settings.seed_time_limit_secs
-             ? *status.settings.seed_time_limit_secs / kSecondsPerMinute
-             : -2;
 }
 
 void add_identity(const TorrentStatus& status, json& info) {
@@ -133,18 +122,25 @@ void add_limits(const TorrentStatus& status, const QbitGlobals& globals,
                 json& info) {
   info["dl_limit"] = status.settings.max_download_bps;
   info["up_limit"] = status.settings.max_upload_bps;
-  info["ratio_limit"] = own_ratio_limit(status);
-  info["seeding_time_limit"] = own_seeding_minutes(status);
+  const double ratio_limit = qbit_ratio_limit(status.settings);
+  const std::int64_t seeding_minutes = qbit_seeding_time_limit(status.settings);
+  info["ratio_limit"] = ratio_limit;
+  info["seeding_time_limit"] = seeding_minutes;
   info["inactive_seeding_time_limit"] = -2;
-  std::optional<double> ratio = status.settings.seed_ratio_limit
-                                    ? status.settings.seed_ratio_limit
-                                    : globals.ratio_limit;
-  std::optional<std::int64_t> seconds =
-      status.settings.seed_time_limit_secs
-          ? status.settings.seed_time_limit_secs
-          : globals.seeding_time_limit_secs;
-  info["max_ratio"] = ratio ? *ratio : -1.0;
-  info["max_seeding_time"] = seconds ? *seconds / kSecondsPerMinute : -1;
+
+  // The limit in force: the torrent's own, else the global one; -1 for none.
+  double max_ratio = ratio_limit;
+  if (ratio_limit == kQbitGlobalLimit) {
+    max_ratio = globals.ratio_limit ? *globals.ratio_limit : kQbitNoLimit;
+  }
+  std::int64_t max_minutes = seeding_minutes;
+  if (seeding_minutes == static_cast<std::int64_t>(kQbitGlobalLimit)) {
+    max_minutes = globals.seeding_time_limit_secs
+                      ? *globals.seeding_time_limit_secs / kSecondsPerMinute
+                      : static_cast<std::int64_t>(kQbitNoLimit);
+  }
+  info["max_ratio"] = max_ratio;
+  info["max_seeding_time"] = max_minutes;
   info["max_inactive_seeding_time"] = -1;
 }
 
@@ -186,9 +182,31 @@ std::int64_t qbit_total_size(const TorrentStatus& status) {
                                              : status.bytes_total;
 }
 
+namespace {
+
+// The display name as one path component. Before metadata the name is
+// the magnet's dn, which may hold "../" or control characters. Separators
+// and control characters become '_'; an empty, "." or ".." name becomes
+// the hash.
+std::string name_component(const TorrentStatus& status) {
+  std::string name = status.name;
+  for (char& c : name) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '/' || c == '\\' || byte < 0x20 || byte == 0x7f) {
+      c = '_';
+    }
+  }
+  if (name.empty() || name == "." || name == "..") {
+    return qbit_hash(status);
+  }
+  return name;
+}
+
+}  // namespace
+
 std::string qbit_content_path(const TorrentStatus& status) {
   const std::string& root = status.transfer.content_root;
-  return child_path(status.download_dir, root.empty() ? status.name : root);
+  return child_path(status.download_dir, root.empty() ? name_component(status) : root);
 }
 
 std::string qbit_magnet_uri(const TorrentStatus& status) {

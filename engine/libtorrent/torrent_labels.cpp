@@ -55,6 +55,9 @@ std::optional<Problem> check_label(std::string_view label, const std::string& wh
                      " bytes of text without control characters"}});
 }
 
+// The longest file or folder name Linux file systems accept (NAME_MAX).
+constexpr std::size_t kMaxNameComponentBytes = 255;
+
 // Returns why `path` cannot be the new path of a file, or nullopt.
 std::optional<std::string> rename_path_error(const std::string& path) {
   if (path.empty() || path.size() > kMaxLabelBytes) {
@@ -64,6 +67,9 @@ std::optional<std::string> rename_path_error(const std::string& path) {
     return "must not contain control characters";
   }
   if (path.front() == '/') return "must be relative to the torrent's download directory";
+  if (path.find('\\') != std::string::npos) {
+    return "must separate folders with '/', not '\\'";
+  }
   std::size_t start = 0;
   while (start <= path.size()) {
     std::size_t end = path.find('/', start);
@@ -71,6 +77,10 @@ std::optional<std::string> rename_path_error(const std::string& path) {
     const std::string_view component = std::string_view(path).substr(start, end - start);
     if (component.empty() || component == "." || component == "..") {
       return "must not have an empty, '.' or '..' component";
+    }
+    if (component.size() > kMaxNameComponentBytes) {
+      return "must not have a component longer than " + std::to_string(kMaxNameComponentBytes) +
+             " bytes";
     }
     start = end + 1;
   }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/qbit/qbit_info_query.hpp"
+#include "api/qbit/qbit_share_limits.hpp"
 #include "api/qbit/qbit_torrent_json.hpp"
 
 namespace revaer::test {
@@ -167,6 +168,36 @@ TEST(QbitTorrentInfo, ContentPathOfSingleFileAndMagnet) {
   magnet.transfer.has_metadata = false;
   magnet.name = "unknown name";
   EXPECT_EQ(qbit_content_path(magnet), "/data/tv/unknown name");
+}
+
+TEST(QbitTorrentInfo, MagnetNameStaysInSavePath) {
+  TorrentStatus magnet = finished_torrent();
+  magnet.transfer.has_metadata = false;
+  magnet.name = "../../../victim";
+  EXPECT_EQ(qbit_content_path(magnet), "/data/tv/.._.._.._victim");
+
+  magnet.name = "a\\b\x01" "c";
+  EXPECT_EQ(qbit_content_path(magnet), "/data/tv/a_b_c");
+
+  magnet.name = "..";
+  EXPECT_EQ(qbit_content_path(magnet), "/data/tv/" + std::string(40, 'a'));
+}
+
+TEST(QbitTorrentInfo, NoLimitReadsAsMinusOne) {
+  TorrentStatus status = finished_torrent();
+  TorrentSettingsChange change;
+  add_qbit_ratio_limit(-1, change);
+  add_qbit_seeding_time_limit(-1, change);
+  status.settings.seed_ratio_limit = change.seed_ratio_limit;
+  status.settings.seed_time_limit_secs = change.seed_time_limit_secs;
+
+  QbitGlobals globals;
+  globals.ratio_limit = 2.0;
+  const json info = qbit_torrent_info(status, globals);
+  EXPECT_EQ(info.at("ratio_limit"), -1.0);
+  EXPECT_EQ(info.at("seeding_time_limit"), -1);
+  EXPECT_EQ(info.at("max_ratio"), -1.0);
+  EXPECT_EQ(info.at("max_seeding_time"), -1);
 }
 
 TEST(QbitTorrentInfo, MagnetUriEncodesNameAndTrackers) {

@@ -157,6 +157,9 @@ TEST_F(EngineLabels, RenameFilesRejectsUnsafeOrTakenPaths) {
   EXPECT_EQ(engine_->rename_files(id, {{0, "a//b"}}).problem().status, 422);
   EXPECT_EQ(engine_->rename_files(id, {{0, "a/./b"}}).problem().status, 422);
   EXPECT_EQ(engine_->rename_files(id, {{0, "line\nbreak"}}).problem().status, 422);
+  EXPECT_EQ(engine_->rename_files(id, {{0, "a\\..\\..\\x"}}).problem().status, 422);
+  EXPECT_EQ(engine_->rename_files(id, {{0, "dir/" + std::string(256, 'n')}}).problem().status,
+            422);
   EXPECT_EQ(engine_->rename_files(id, {{99, "x.bin"}}).problem().status, 422);
   // The second file lies at that path on disk.
   EXPECT_EQ(engine_->rename_files(id, {{0, second}}).problem().status, 409);
