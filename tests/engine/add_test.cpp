@@ -60,9 +60,18 @@ TEST_F(EngineAdd, MagnetStartsFetchingMetadata) {
   const Result<std::string> added = engine_->add(request);
   ASSERT_TRUE(added.ok()) << added.problem().detail;
 
+  // libtorrent starts an auto-managed torrent at its queue's next tick, so
+  // the magnet may read "queued" for a moment before it fetches metadata.
+  const bool fetching = wait_until(
+      [&] {
+        const std::optional<TorrentStatus> status = engine_->find(added.value());
+        return status && status->state == TorrentState::fetching_metadata;
+      },
+      std::chrono::seconds(30));
+  EXPECT_TRUE(fetching);
+
   const std::optional<TorrentStatus> found = engine_->find(added.value());
   ASSERT_TRUE(found);
-  EXPECT_EQ(found->state, TorrentState::fetching_metadata);
   EXPECT_EQ(found->name, "chosen name");
   EXPECT_EQ(found->tags, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(found->category, "films");
