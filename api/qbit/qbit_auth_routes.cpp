@@ -60,7 +60,7 @@ Result<Reply> login(RequestContext& context) {
   }
   if (!key && open_locally(context)) {
     // Local clients need no credentials under auth_mode "none", and
-    // qBittorrent 5.1 answers "Ok." to them whatever they send.
+    // qBittorrent 5.1 replies "Ok." to them whatever they send.
     key = AuthenticatedKey{"local", "admin"};
   }
   if (!key) {

@@ -12,7 +12,7 @@ namespace revaer {
 
 // Replies of the qBittorrent WebAPI v2 façade (/api/v2/*).
 //
-// Errors: qBittorrent 5.1 answers errors in plain text with a status, so
+// Errors: qBittorrent 5.1 sends errors in plain text with a status, so
 // for every request whose path starts with /api/v2/ the Dispatcher renders
 // a Problem through make_qbit_problem_response() and not as Problem+JSON.
 // Handlers return the usual Problems: 400 bad parameter, 404 for a

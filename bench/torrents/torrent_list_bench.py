@@ -7,7 +7,7 @@ alternating rounds: the time to list every torrent (revaerd paged by 200,
 qBittorrent torrents/info, Transmission torrent-get), the median and p99
 of single-torrent detail requests, and each daemon's resident memory;
 then restarts each daemon on its saved state and times how long until its
-API answers and until it lists every torrent again.
+API first responds and until it lists every torrent again.
 Every listener binds 127.0.0.1. Started by bench/torrents/run.sh, which
 builds revaerd and passes its paths.
 """
@@ -51,7 +51,7 @@ def make_torrents(count, tracker):
     piece = 16384
     for index in range(count):
         size = piece * 4 + index % piece
-        # The piece hashes only need to differ per torrent; nobody downloads.
+        # The piece hashes only need to differ per torrent, because no client downloads them.
         pieces = hashlib.sha1(b"revaer-bench-%d" % index).digest() * ((size + piece - 1) // piece)
         info = {"name": "bench-%05d.bin" % index, "length": size,
                 "piece length": piece, "pieces": pieces}
@@ -130,7 +130,7 @@ class Revaerd:
         self.wait_api()
 
     def launch(self):
-        """Starts the process and returns once its HTTP listener answers."""
+        """Starts the process and returns once its HTTP listener accepts requests."""
         addr = os.path.join(self.dir, "listen.addr")
         if os.path.exists(addr):
             os.remove(addr)
@@ -327,7 +327,7 @@ def stop(daemon):
 
 def measure_restart(daemon, count):
     """Stops the daemon, starts it again on the same state and returns the
-    seconds until its API first answers and until it lists all `count`
+    seconds until its API first responds and until it lists all `count`
     torrents."""
     stop(daemon)
     started = time.monotonic()
