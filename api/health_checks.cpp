@@ -20,14 +20,39 @@ bool check_database(Store& store, HealthRegistry* health) {
 
 void EngineHealthCheck::run(const Engine& engine, const ConfigSnapshot& snapshot,
                             HealthRegistry& health) {
+  std::lock_guard lock(mutex_);
   if (!snapshot.is_active() || engine.running()) {
     failed_checks_ = 0;
+  } else {
+    ++failed_checks_;
+  }
+  publish_locked(health);
+}
+
+void EngineHealthCheck::report_faults(const std::vector<EngineFault>& faults,
+                                      HealthRegistry& health) {
+  std::lock_guard lock(mutex_);
+  faults_ = faults;
+  publish_locked(health);
+}
+
+void EngineHealthCheck::publish_locked(HealthRegistry& health) {
+  std::vector<std::string> reasons;
+  if (failed_checks_ >= kChecksBeforeDegraded) {
+    reasons.emplace_back("the torrent engine is not running in active mode");
+  }
+  for (const EngineFault& fault : faults_) reasons.push_back(fault.reason);
+  if (reasons.empty()) {
     health.clear(kEngineComponent);
     return;
   }
-  if (++failed_checks_ >= kChecksBeforeDegraded) {
-    health.degrade(kEngineComponent, "the torrent engine is not running in active mode");
+
+  std::string joined;
+  for (const std::string& reason : reasons) {
+    if (!joined.empty()) joined += "; ";
+    joined += reason;
   }
+  health.degrade(kEngineComponent, joined);
 }
 
 std::vector<std::string> keys_without_rate_limit(const ConfigSnapshot& snapshot) {

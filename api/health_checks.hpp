@@ -1,5 +1,6 @@
 #pragma once
 
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,18 +23,31 @@ inline constexpr const char* kRateLimitGuardComponent = "api_rate_limit_guard";
 // it is not null). Returns true when the store responded.
 bool check_database(Store& store, HealthRegistry* health);
 
-// Marks "engine" degraded once consecutive checks found the mode active
-// and the engine not running, and ok as soon as one check does not. Two
-// checks are needed, so the moment between completing setup and the
-// engine starting is not reported. One thread runs the checks.
+// The health of the "engine" component, from two sources: the periodic
+// check, which finds the engine not running in active mode, and the
+// engine's own fault reports (listen failures, storage errors, failed
+// resume writes, an exception in the alert loop). The component is
+// degraded while either has something to report, with every reason joined
+// by "; ", and ok when neither has. Thread-safe: the health monitor runs
+// the check while the engine's alert thread reports faults.
 class EngineHealthCheck {
  public:
+  // Consecutive checks that find the engine not running before that is
+  // reported, so the moment between completing setup and the engine
+  // starting is not.
   static constexpr int kChecksBeforeDegraded = 2;
 
   void run(const Engine& engine, const ConfigSnapshot& snapshot, HealthRegistry& health);
 
+  // Replaces the engine's current faults; an EngineFaultSink.
+  void report_faults(const std::vector<EngineFault>& faults, HealthRegistry& health);
+
  private:
-  int failed_checks_ = 0;
+  void publish_locked(HealthRegistry& health);
+
+  std::mutex mutex_;
+  int failed_checks_ = 0;            // guarded by mutex_
+  std::vector<EngineFault> faults_;  // guarded by mutex_
 };
 
 // Returns the ids of the enabled keys without a valid rate_limit, sorted.

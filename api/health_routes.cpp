@@ -52,6 +52,11 @@ Result<Reply> get_health_full(RequestContext& context) {
   if (context.api.metrics != nullptr) {
     metrics = context.api.metrics->snapshot();
   }
+  json torrents = to_json(count_torrents(context.api.engine));
+  // Stored torrents the engine has not loaded since it started; they are
+  // missing from the counts above until it has.
+  const LoadProgress load = context.api.engine.load_progress();
+  torrents["loading"] = load.total - load.loaded;
   json body = {
       {"status", degraded.empty() ? "ok" : "degraded"},
       {"mode", context.snapshot->is_active() ? "active" : "setup"},
@@ -60,7 +65,7 @@ Result<Reply> get_health_full(RequestContext& context) {
       {"commit", build_commit()},
       {"degraded", degraded_json(degraded)},
       {"metrics", std::move(metrics)},
-      {"torrents", to_json(count_torrents(context.api.engine))},
+      {"torrents", std::move(torrents)},
   };
   const auto status = database_ok ? http::status::ok : http::status::service_unavailable;
   return Reply{status, std::move(body), {}, {}};

@@ -74,7 +74,7 @@ constexpr const char* kSystemSchemas = R"json({
         }
       },
       "metrics": {"type": "object", "description": "Totals of the daemon's metrics by name"},
-      "torrents": {"type": "object", "description": "Torrent counts by state"}
+      "torrents": {"type": "object", "description": "Torrent counts by state, and loading: the stored torrents not loaded since the engine started"}
     }
   },
   "WellKnown": {

@@ -69,6 +69,7 @@ constexpr const char* kTorrentSchemas = R"json({
       "info_hash_v2": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
       "download_dir": {"type": "string"},
       "library_path": {"type": "string", "description": "Where post-processing placed the payload"},
+      "storage_move_error": {"type": "string", "description": "Why the last move of the files failed; absent after a new move request or a finished move"},
       "sequential": {"type": "boolean"},
       "tags": {"type": "array", "items": {"type": "string"}},
       "category": {"type": "string"},

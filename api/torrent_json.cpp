@@ -142,6 +142,9 @@ json torrent_summary_json(const TorrentStatus& status) {
   if (status.library_path) {
     summary["library_path"] = *status.library_path;
   }
+  if (status.storage_move_error) {
+    summary["storage_move_error"] = *status.storage_move_error;
+  }
   if (status.category) {
     summary["category"] = *status.category;
   }

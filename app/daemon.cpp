@@ -33,6 +33,7 @@
 #include "app/fsops_options.hpp"
 #include "app/health_monitor.hpp"
 #include "app/observability.hpp"
+#include "config/alt_speed_scheduler.hpp"
 #include "config/config_service.hpp"
 #include "config/config_watcher.hpp"
 #include "core/atomic_file.hpp"
@@ -215,6 +216,10 @@ int run_daemon(const DaemonOptions& options) {
       }
     }
   };
+  EngineHealthCheck engine_check;
+  callbacks.on_faults_changed = [&engine_check, &health](const std::vector<EngineFault>& faults) {
+    engine_check.report_faults(faults, health);
+  };
   LibtorrentEngine engine(*store, callbacks, events);
   fsops = std::make_unique<FsopsWorker>(
       [&config] { return fs_policy_from(*config.snapshot()); },
@@ -260,8 +265,10 @@ int run_daemon(const DaemonOptions& options) {
   register_daemon_metrics(metrics, engine);
   check_rate_limit_guard(*config.snapshot(), health, nullptr);
   watcher.start();
+  AltSpeedScheduler alt_speed_scheduler(
+      config, [] { return local_clock_of(std::chrono::system_clock::now()); });
+  alt_speed_scheduler.start();
 
-  EngineHealthCheck engine_check;
   HealthMonitor health_monitor(kHealthCheckInterval, [&] {
     check_database(*store, &health);
     engine_check.run(engine, *config.snapshot(), health);
@@ -300,6 +307,7 @@ int run_daemon(const DaemonOptions& options) {
   }
 
   health_monitor.stop();
+  alt_speed_scheduler.stop();
   watcher.stop();
   // The worker stops first: a job waiting for an engine move then returns
   // and stays "running", to resume at the next start.

@@ -17,6 +17,10 @@ namespace {
 constexpr auto kPollInterval = 100ms;
 // Time for a restarted engine to load and check a torrent before a move.
 constexpr auto kReadyTimeout = 30min;
+// A backstop: the engine reports a failed move in the torrent's status, so
+// this fires only when a move neither fails nor makes progress.
+// NOTE: a move waiting in the engine's move queue behind other moves makes
+// no progress either, so a wait of over 120 s there also fails the stage.
 constexpr auto kStallTimeout = 120s;
 
 bool ready_to_move(const TorrentStatus& status) {
@@ -117,6 +121,12 @@ Status move_torrent_storage(Engine& engine, const std::string& torrent_id,
     if (fs::path(status->download_dir) == download_dir) {
       return Done{};
     }
+    if (status->storage_move_error) {
+      return Problem::internal("the engine could not move the files of torrent " + torrent_id +
+                               " to '" + download_dir.string() +
+                               "': " + *status->storage_move_error + "; the files stay in '" +
+                               status->download_dir + "'");
+    }
     if (stop_requested()) {
       return Problem::unavailable("the daemon stopped during the move of torrent " + torrent_id);
     }
@@ -128,8 +138,7 @@ Status move_torrent_storage(Engine& engine, const std::string& torrent_id,
       return Problem::internal("the engine did not move the files of torrent " + torrent_id +
                                " to '" + download_dir.string() + "' (no progress for " +
                                std::to_string(stall_timeout.count()) +
-                               " s); the daemon log has its reason, and the files stay in '" +
-                               status->download_dir + "'");
+                               " s); the files stay in '" + status->download_dir + "'");
     }
   }
 }

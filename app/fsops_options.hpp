@@ -29,9 +29,9 @@ FsopsWorkerOptions daemon_fsops_options(const std::filesystem::path& data_dir,
 // Moves a torrent's files to `download_dir` through `engine` and waits
 // until the engine reports them there. Waits first for the engine to run
 // and for the torrent to be seeding, completed or stopped (not checking).
-// NOTE: the engine reports a failed move only in its log, so a move that
-// makes no progress for `stall_timeout` fails with a reason that points
-// there.
+// Fails as soon as the status shows the engine's storage_move_error, and
+// when the torrent's files in `download_dir` stop growing for
+// `stall_timeout`.
 Status move_torrent_storage(Engine& engine, const std::string& torrent_id,
                             const std::filesystem::path& download_dir,
                             const std::function<bool()>& stop_requested,

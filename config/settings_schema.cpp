@@ -8,6 +8,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "config/alt_speed_schedule.hpp"
+
 namespace revaer {
 namespace {
 
@@ -298,11 +300,38 @@ Check proxy() {
   });
 }
 
+Check clock_time() {
+  return leaf([](const Json& v) -> std::string {
+    if (v.is_string() && parse_clock_time(v.get<std::string>())) {
+      return "";
+    }
+    return "must be a local time \"HH:MM\" from 00:00 to 23:59";
+  });
+}
+
+Check schedule_days() {
+  return leaf([](const Json& v) -> std::string {
+    if (parse_schedule_days(v)) {
+      return "";
+    }
+    return "must be \"every\", \"weekdays\", \"weekends\" or an array of "
+           "distinct days from \"mon\" to \"sun\"";
+  });
+}
+
 Check alt_speed() {
   return object_of({
       {"enabled", boolean()},
       {"download_bps", integer(0, kMaxRate)},
       {"upload_bps", integer(0, kMaxRate)},
+      {"schedule",
+       object_of({
+           {"enabled", boolean()},
+           {"from", clock_time()},
+           {"to", clock_time()},
+           {"days", schedule_days()},
+       }),
+       false},
   });
 }
 
@@ -352,6 +381,7 @@ const Schema& engine_profile_schema() {
       {"max_download_bps", integer(0, kMaxRate)},
       {"max_upload_bps", integer(0, kMaxRate)},
       {"alt_speed", nullable(alt_speed())},
+      {"rate_limit_local_peers", boolean()},
       {"seed_ratio_limit", nullable(number_at_least(0))},
       {"seed_time_limit", nullable(integer(0, kMaxRate))},
       {"connections_limit", integer(1, 65535)},
@@ -430,6 +460,7 @@ Json default_document(std::string_view name, const ConfigDefaults& defaults) {
             {"max_download_bps", 0},
             {"max_upload_bps", 0},
             {"alt_speed", nullptr},
+            {"rate_limit_local_peers", true},
             {"seed_ratio_limit", nullptr},
             {"seed_time_limit", nullptr},
             {"connections_limit", 500},

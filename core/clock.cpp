@@ -13,6 +13,8 @@ std::int64_t now_unix_ms() {
       .count();
 }
 
+MonotonicTime monotonic_now() { return std::chrono::steady_clock::now(); }
+
 std::string format_rfc3339(std::int64_t unix_ms) {
   const std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
   std::tm utc{};

@@ -208,6 +208,11 @@ struct TorrentStatus {
   FsopsStatus fsops;
 
   TorrentTransfer transfer;  // read from the session, zero until it reports
+
+  // The engine's reason for the failure of the last storage move, e.g.
+  // "Permission denied (file_rename of '/downloads/Show/a.mkv')". A new
+  // move request and a finished move clear it.
+  std::optional<std::string> storage_move_error;
 };
 
 // The position of a torrent in list order: (added_at_ms, id).

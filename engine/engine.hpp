@@ -1,5 +1,7 @@
 #pragma once
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -8,6 +10,7 @@
 
 #include "core/result.hpp"
 #include "core/torrent.hpp"
+#include "engine/engine_faults.hpp"
 
 namespace revaer {
 
@@ -54,6 +57,10 @@ struct EngineOptions {
   int max_upload_bps = 0;
   // While set (alternative speed is on), these caps replace the two above.
   std::optional<RateCaps> alt_speed;
+  // Whether the global caps also apply to peers on local networks
+  // (private, link-local and loopback addresses), as qBittorrent does by
+  // default. Connections made before a change keep their old treatment.
+  bool rate_limit_local_peers = true;
   std::optional<double> seed_ratio_limit;   // absent: libtorrent's default
   std::optional<int> seed_time_limit_secs;  // absent: libtorrent's default
   int connections_limit = 500;
@@ -76,11 +83,22 @@ struct FileRename {
 // first.
 enum class QueueMove { top, up, down, bottom };
 
+// Progress of loading the stored torrents in the background after start().
+struct LoadProgress {
+  std::size_t loaded = 0;  // stored torrents loaded so far, failed ones included
+  std::size_t total = 0;   // stored torrents found at start()
+  bool loading() const { return loaded < total; }
+};
+
 // Facts the engine reports to the rest of the daemon. Called from the
 // engine's alert thread; handlers must not block.
 struct EngineCallbacks {
   // A torrent finished downloading every selected file.
   std::function<void(const TorrentStatus&)> on_completed;
+  // The session's faults changed (a listen failure, a storage error, a
+  // failed resume write, an exception in the alert loop); see
+  // EngineFaults.
+  EngineFaultSink on_faults_changed;
 };
 
 // Owns the BitTorrent session. Every method is safe to call from any
@@ -90,7 +108,9 @@ class Engine {
  public:
   virtual ~Engine() = default;
 
-  // Starts the session with `options` and loads the persisted torrents.
+  // Starts the session with `options` and returns while the persisted
+  // torrents load in the background: each appears in list() once loaded,
+  // and a call naming a torrent not loaded yet loads it first.
   // Called once; the daemon starts the engine only after setup completes.
   virtual void start(const EngineOptions& options) = 0;
   // True between start() and stop().
@@ -142,7 +162,8 @@ class Engine {
   // Moves the torrent's files to `download_dir` (absolute; the caller has
   // checked it against the allowed roots) while it keeps seeding. The move
   // finishes in the background; download_dir in the status changes when it
-  // has, and a failed move leaves the files where they were.
+  // has. A failed move leaves the files where they were and sets
+  // storage_move_error in the status; a new request clears it.
   virtual Status move_storage(std::string_view id, const std::string& download_dir) = 0;
   virtual Result<std::vector<TrackerStatus>> trackers(std::string_view id) const = 0;
   // Problems: 404 unknown id, 422 a URL that is not http(s) or udp.
@@ -182,6 +203,19 @@ class Engine {
   // and persisted) and the post-processing state.
   virtual void set_fsops_status(std::string_view id, const FsopsStatus& status,
                                 std::optional<std::string> library_path) = 0;
+
+  // Loading of the stored torrents, which start() leaves to a background
+  // thread. The defaults suit an engine that loads nothing in the
+  // background.
+
+  // Counts of the stored torrents loaded so far; zero while stopped.
+  virtual LoadProgress load_progress() const { return {}; }
+  // Waits until every stored torrent is loaded or `timeout` passes.
+  // Returns true when loading is over, also when the engine is stopped.
+  virtual bool wait_loaded(std::chrono::milliseconds timeout) {
+    (void)timeout;
+    return true;
+  }
 };
 
 }  // namespace revaer

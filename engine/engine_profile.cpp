@@ -54,6 +54,8 @@ void read_limits(const Json& profile, EngineOptions& options) {
     options.alt_speed =
         RateCaps{alt.value("download_bps", 0), alt.value("upload_bps", 0)};
   }
+  options.rate_limit_local_peers =
+      profile.value("rate_limit_local_peers", options.rate_limit_local_peers);
   const Json ratio = profile.value("seed_ratio_limit", Json());
   if (ratio.is_number()) {
     options.seed_ratio_limit = ratio.get<double>();

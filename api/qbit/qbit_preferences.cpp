@@ -3,6 +3,9 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <utility>
+
+#include "api/qbit/qbit_scheduler_prefs.hpp"
 
 namespace revaer {
 namespace {
@@ -72,7 +75,8 @@ void add_rates(const json& engine, json& prefs) {
   const json alt = engine.value("alt_speed", json());
   prefs["alt_dl_limit"] = alt.is_object() ? alt.value("download_bps", 0) : 0;
   prefs["alt_up_limit"] = alt.is_object() ? alt.value("upload_bps", 0) : 0;
-  prefs["scheduler_enabled"] = false;
+  prefs["limit_lan_peers"] = engine.value("rate_limit_local_peers", true);
+  add_scheduler_preferences(engine, prefs);
 }
 
 void add_queueing(const json& engine, json& prefs) {
@@ -219,6 +223,13 @@ void map_rates(Reader& in, const json& engine, json& out) {
       alt["upload_bps"] = rate(*alt_up);
     }
     out["alt_speed"] = alt;
+  }
+  if (const json* lan = in.boolean("limit_lan_peers")) {
+    out["rate_limit_local_peers"] = *lan;
+  }
+  std::string error = map_scheduler_preferences(in.preferences, engine, out);
+  if (in.error.empty()) {
+    in.error = std::move(error);
   }
 }
 

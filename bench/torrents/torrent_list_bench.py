@@ -420,6 +420,14 @@ def main():
             except subprocess.TimeoutExpired:
                 daemon.proc.kill()
                 daemon.proc.wait()
+        if sys.exc_info()[0] is not None:
+            # The daemons' own logs go with the folder, so show their ends.
+            for log in ("qbt.log", "revaerd.log", "tr.log"):
+                path = os.path.join(work, log)
+                if os.path.exists(path):
+                    with open(path, errors="replace") as f:
+                        print("bench: last lines of %s:\n%s" % (log, "".join(f.readlines()[-20:])),
+                              file=sys.stderr)
         subprocess.run(["rm", "-rf", work], check=False)
 
 

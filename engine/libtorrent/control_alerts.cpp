@@ -121,6 +121,7 @@ void LibtorrentEngine::on_storage_moved(const lt::storage_moved_alert& alert) {
   try {
     update_record(*id, [&](CatalogEntry& entry) {
       entry.status.download_dir = new_dir;
+      entry.status.storage_move_error.reset();
       entry.record.download_dir = new_dir;
     });
   } catch (const StoreError& error) {
@@ -130,15 +131,30 @@ void LibtorrentEngine::on_storage_moved(const lt::storage_moved_alert& alert) {
   // The resume data carries the save path that the next start uses.
   request_save(alert.handle, false);
   spdlog::info("torrent {}: moved files from '{}' to '{}'", *id, alert.old_path(), new_dir);
+  finish_move(*id);
 }
 
 void LibtorrentEngine::on_storage_move_failed(const lt::storage_moved_failed_alert& alert) {
   const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
   if (!id) return;
-  const std::string current_dir = catalog_->find(*id).value_or(TorrentStatus{}).download_dir;
-  spdlog::error("could not move the files of torrent {}: {} ({} of '{}'); they stay in '{}'", *id,
-                alert.error.message(), lt::operation_name(alert.op), alert.file_path(),
+  std::string reason;
+  if (!alert.error) {
+    // libtorrent 2.0.8 reports a move that fail_if_exist stopped with no
+    // error code, naming a source file.
+    reason = "a file of the torrent already exists in the target folder";
+  } else {
+    const std::string file = alert.file_path();
+    reason = alert.error.message() + " (" + lt::operation_name(alert.op);
+    reason += file.empty() ? ")" : " of '" + file + "')";
+  }
+  std::string current_dir;
+  catalog_->update(*id, [&](CatalogEntry& entry) {
+    entry.status.storage_move_error = reason;
+    current_dir = entry.status.download_dir;
+  });
+  spdlog::error("could not move the files of torrent {}: {}; they stay in '{}'", *id, reason,
                 current_dir);
+  finish_move(*id);
 }
 
 }  // namespace revaer

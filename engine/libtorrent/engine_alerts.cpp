@@ -1,10 +1,12 @@
 // The alert thread of LibtorrentEngine: applies libtorrent's alerts to the
 // catalog, the store and the resume files.
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <string_view>
 #include <system_error>
+#include <thread>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -46,30 +48,47 @@ bool is_complete(const lt::torrent_status& status) {
 }  // namespace
 
 void LibtorrentEngine::run_alert_loop() {
+  // Faults belong to one run of the session: a new start reports its own.
+  faults_.clear_all();
+  recovery_ = FaultRecovery{};
+  LoopGuard guard(faults_, kAlertLoopFault, "torrent engine alert loop");
   Clock::time_point next_status = Clock::now();
   Clock::time_point next_save = next_status + kResumeSaveInterval;
   std::vector<lt::alert*> alerts;
 
   while (!stop_alert_thread_) {
-    try {
-      session_->wait_for_alert(kAlertWait);
-      session_->pop_alerts(&alerts);
-      for (lt::alert* alert : alerts) dispatch_alert(alert);
-      refresh_requested_sources();
+    const std::chrono::milliseconds pause =
+        guard.run([&] { run_alert_iteration(next_status, next_save, alerts); });
+    if (pause.count() > 0) wait_unless_stopping(pause);
+  }
+  faults_.clear_all();
+}
 
-      const Clock::time_point now = Clock::now();
-      if (now >= next_status) {
-        session_->post_torrent_updates(kStatusFlags);
-        next_status = now + kStatusInterval;
-      }
-      if (now >= next_save) {
-        check_seed_time_limits();
-        request_periodic_saves();
-        next_save = now + kResumeSaveInterval;
-      }
-    } catch (const std::exception& error) {
-      spdlog::error("torrent engine alert loop failed: {}", error.what());
-    }
+void LibtorrentEngine::run_alert_iteration(Clock::time_point& next_status,
+                                           Clock::time_point& next_save,
+                                           std::vector<lt::alert*>& alerts) {
+  session_->wait_for_alert(kAlertWait);
+  session_->pop_alerts(&alerts);
+  for (lt::alert* alert : alerts) dispatch_alert(alert);
+  refresh_requested_sources();
+  retry_faults();
+
+  const Clock::time_point now = Clock::now();
+  if (now >= next_status) {
+    session_->post_torrent_updates(kStatusFlags);
+    next_status = now + kStatusInterval;
+  }
+  if (now >= next_save) {
+    check_seed_time_limits();
+    request_periodic_saves();
+    next_save = now + kResumeSaveInterval;
+  }
+}
+
+void LibtorrentEngine::wait_unless_stopping(std::chrono::milliseconds pause) const {
+  const Clock::time_point end = Clock::now() + pause;
+  while (!stop_alert_thread_ && Clock::now() < end) {
+    std::this_thread::sleep_for(std::min<Clock::duration>(kAlertWait, end - Clock::now()));
   }
 }
 
@@ -99,7 +118,10 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
         on_resume_data_failed(*lt::alert_cast<lt::save_resume_data_failed_alert>(alert));
         break;
       case lt::torrent_paused_alert::alert_type:
-        request_save(lt::alert_cast<lt::torrent_paused_alert>(alert)->handle, false);
+        // stop() pauses the session and requests the saves itself.
+        if (!stopping_) {
+          request_save(lt::alert_cast<lt::torrent_paused_alert>(alert)->handle, false);
+        }
         break;
       case lt::tracker_announce_alert::alert_type:
       case lt::tracker_reply_alert::alert_type:
@@ -121,15 +143,23 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
       case lt::file_rename_failed_alert::alert_type:
         on_file_rename_failed(*lt::alert_cast<lt::file_rename_failed_alert>(alert));
         break;
+      case lt::listen_succeeded_alert::alert_type:
+        on_listen_succeeded(*lt::alert_cast<lt::listen_succeeded_alert>(alert));
+        break;
+      case lt::listen_failed_alert::alert_type:
+        on_listen_failed(*lt::alert_cast<lt::listen_failed_alert>(alert));
+        break;
+      case lt::file_error_alert::alert_type:
+        on_file_error(*lt::alert_cast<lt::file_error_alert>(alert));
+        break;
       case lt::torrent_removed_alert::alert_type:
       case lt::torrent_deleted_alert::alert_type:
-      case lt::listen_succeeded_alert::alert_type:
         spdlog::info("libtorrent: {}", alert->message());
         break;
       case lt::torrent_error_alert::alert_type:
-      case lt::file_error_alert::alert_type:
+        on_torrent_error(*lt::alert_cast<lt::torrent_error_alert>(alert));
+        break;
       case lt::torrent_delete_failed_alert::alert_type:
-      case lt::listen_failed_alert::alert_type:
         spdlog::error("libtorrent: {}", alert->message());
         break;
       default:
@@ -171,6 +201,7 @@ void LibtorrentEngine::on_state_update(const lt::state_update_alert& alert) {
       publish_status_events(*updated, previous, request_id);
     }
     enforce_seed_limits(*id, settings, status);
+    check_storage_recovery(*id, status);
 
     // A torrent can be complete without a torrent_finished_alert reaching
     // record_completion(), for example when the daemon was killed between
@@ -256,6 +287,7 @@ void LibtorrentEngine::on_torrent_added(const lt::add_torrent_alert& alert) {
     alert.handle.resume();
   }
   apply_pending_options(*id, alert.handle);
+  resume_restored_move(*id);
 }
 
 void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& alert) {
@@ -341,24 +373,38 @@ void LibtorrentEngine::on_resume_data(const lt::save_resume_data_alert& alert) {
     const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
     if (id) {
       const std::vector<char> bytes = lt::write_resume_data_buf(alert.params);
+      const std::string_view content(bytes.data(), bytes.size());
       std::lock_guard files_lock(resume_files_mutex_);
       // remove() deletes the file under the same lock, after erasing the
       // entry; checking here keeps a late save from bringing it back.
       if (catalog_->contains(*id)) {
-        write_file_atomically(resume_file_path(options_.resume_dir, *id),
-                              std::string_view(bytes.data(), bytes.size()));
+        const std::string path = resume_file_path(options_.resume_dir, *id);
+        try {
+          if (stop_batch_) {
+            stop_batch_->add(path, content);
+            note_stop_answer(alert.handle, true);
+          } else {
+            write_file_atomically(path, content);
+          }
+          on_resume_written(*id);
+        } catch (const std::system_error& error) {
+          on_resume_write_failed(*id, error);
+        }
       }
     }
   } catch (...) {
-    finish_save();
+    finish_save(alert.handle);
     throw;
   }
-  finish_save();
+  finish_save(alert.handle);
 }
 
 void LibtorrentEngine::on_resume_data_failed(const lt::save_resume_data_failed_alert& alert) {
-  finish_save();
-  if (alert.error == lt::errors::resume_data_not_modified) return;
+  finish_save(alert.handle);
+  if (alert.error == lt::errors::resume_data_not_modified) {
+    note_stop_answer(alert.handle, false);
+    return;
+  }
 
   const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
   if (!id) return;
@@ -366,6 +412,7 @@ void LibtorrentEngine::on_resume_data_failed(const lt::save_resume_data_failed_a
 }
 
 void LibtorrentEngine::request_periodic_saves() {
+  if (stopping_) return;
   for (const auto& [id, handle] : catalog_->handles()) {
     request_save(handle, true);
   }
@@ -377,20 +424,34 @@ void LibtorrentEngine::request_save(const lt::torrent_handle& handle, bool only_
 
   {
     std::lock_guard lock(saves_mutex_);
-    ++outstanding_saves_;
+    ++outstanding_saves_[handle];
   }
   try {
     handle.save_resume_data(flags);
   } catch (const lt::system_error&) {
     // The torrent is gone, so no alert will follow this request.
-    finish_save();
+    finish_save(handle);
   }
 }
 
-void LibtorrentEngine::finish_save() {
+void LibtorrentEngine::note_stop_answer(const lt::torrent_handle& handle, bool written) {
+  if (!stopping_) return;
   std::lock_guard lock(saves_mutex_);
-  if (outstanding_saves_ > 0) --outstanding_saves_;
-  if (outstanding_saves_ == 0) saves_done_.notify_all();
+  if (written) {
+    stop_unchanged_.erase(handle);
+    stop_written_.insert(handle);
+  } else if (stop_written_.count(handle) == 0) {
+    stop_unchanged_.insert(handle);
+  }
+}
+
+void LibtorrentEngine::finish_save(const lt::torrent_handle& handle) {
+  std::lock_guard lock(saves_mutex_);
+  const auto outstanding = outstanding_saves_.find(handle);
+  if (outstanding != outstanding_saves_.end() && --outstanding->second <= 0) {
+    outstanding_saves_.erase(outstanding);
+  }
+  if (outstanding_saves_.empty()) saves_done_.notify_all();
 }
 
 }  // namespace revaer

@@ -28,6 +28,7 @@
 #include "core/request_scope.hpp"
 #include "engine/libtorrent/add_params.hpp"
 #include "engine/libtorrent/file_selection.hpp"
+#include "engine/libtorrent/load_queue.hpp"
 #include "engine/libtorrent/reconcile.hpp"
 #include "engine/libtorrent/resume_files.hpp"
 #include "engine/libtorrent/session_settings.hpp"
@@ -37,8 +38,6 @@
 
 namespace revaer {
 namespace {
-
-constexpr auto kStopSaveTimeout = std::chrono::seconds(10);
 
 Problem not_running() { return Problem::unavailable("the torrent engine is not running"); }
 
@@ -203,11 +202,22 @@ TorrentRecord make_record(const AddTorrentRequest& request, const lt::add_torren
   record.tags = request.tags;
   record.category = request.category;
   record.sequential = request.sequential;
+  record.paused = request.start_paused;
   merge_settings_change(request.settings, record.settings, record.sequential);
   record.selection = request.selection;
   record.trackers = request.trackers;
   record.replace_trackers = request.replace_trackers;
   return record;
+}
+
+// Pauses the torrent and takes it out of the queue, as pause() does, for
+// a record the user stopped. Returns true when `params` had it running.
+bool stop_as_paused(lt::add_torrent_params& params) {
+  const bool was_stopped = (params.flags & lt::torrent_flags::paused) &&
+                           !(params.flags & lt::torrent_flags::auto_managed);
+  params.flags |= lt::torrent_flags::paused;
+  params.flags &= ~lt::torrent_flags::auto_managed;
+  return !was_stopped;
 }
 
 void require_absolute(const std::string& path, const char* name) {
@@ -224,13 +234,19 @@ LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks,
     : store_(store),
       callbacks_(std::move(callbacks)),
       events_(events),
-      catalog_(std::make_unique<StatusCatalog>()) {}
+      catalog_(std::make_unique<StatusCatalog>()),
+      load_queue_(std::make_unique<LoadQueue>()) {
+  catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+}
 
 LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
     : store_(store),
       callbacks_(std::move(callbacks)),
       events_(no_events_),
-      catalog_(std::make_unique<StatusCatalog>()) {}
+      catalog_(std::make_unique<StatusCatalog>()),
+      load_queue_(std::make_unique<LoadQueue>()) {
+  catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+}
 
 LibtorrentEngine::~LibtorrentEngine() {
   try {
@@ -248,10 +264,12 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   std::filesystem::create_directories(options.download_root);
   std::filesystem::create_directories(options.resume_dir);
   options_ = options;
+  loading_connections_limit_ = options.connections_limit_per_torrent;
 
   const std::string marker = running_marker_path(options.resume_dir);
   const bool unclean_stop = std::filesystem::exists(marker);
   write_file_atomically(marker, std::to_string(::getpid()) + "\n");
+  restore_waiting_moves();
 
   lt::session_params params(make_session_settings(options), {});
   params.disk_io_constructor =
@@ -260,23 +278,32 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   spdlog::info("engine: disk backend {}", options.disk_io == "mmap" ? "mmap" : "posix");
   add_session_plugins(*session_, options);
   session_->set_ip_filter(make_ip_filter(options));
+  session_->set_peer_class_filter(make_peer_class_filter(options));
   listen_port_ = session_->listen_port();
 
   stop_alert_thread_ = false;
   alert_thread_ = std::thread([this] { run_alert_loop(); });
+  std::vector<TorrentRecord> records;
   try {
-    load_torrents(unclean_stop);
+    records = store_.torrents();
   } catch (...) {
     teardown_session();
     throw;
   }
+  if (unclean_stop) {
+    spdlog::warn(
+        "the previous engine run did not stop cleanly: incomplete torrents will be rechecked "
+        "against the files on disk");
+  }
 
+  spdlog::info("torrent engine started: listening on '{}' (port {}), {} stored torrents to load",
+               listen_interfaces_setting(options), listen_port_.load(), records.size());
+  // The counts of load_progress() are set before running() turns true.
+  start_loading(std::move(records), unclean_stop);
   {
     std::unique_lock lock(session_mutex_);
     running_ = true;
   }
-  spdlog::info("torrent engine started: listening on '{}' (port {}), {} torrents loaded",
-               listen_interfaces_setting(options), listen_port_.load(), catalog_->size());
 }
 
 bool LibtorrentEngine::running() const { return running_; }
@@ -289,11 +316,13 @@ void LibtorrentEngine::apply(const EngineOptions& options) {
 
   session_->apply_settings(make_session_settings(options));
   session_->set_ip_filter(make_ip_filter(options));
+  session_->set_peer_class_filter(make_peer_class_filter(options));
   {
     // add() reads these under the same lock; resume_dir stays as started.
     std::lock_guard write_lock(write_mutex_);
     options_.download_root = options.download_root;
     options_.connections_limit_per_torrent = options.connections_limit_per_torrent;
+    loading_connections_limit_ = options.connections_limit_per_torrent;
     options_.allocate_storage = options.allocate_storage;
   }
   // The session applies settings on its own thread, in call order, so a
@@ -317,15 +346,22 @@ void LibtorrentEngine::stop() {
     if (!running_) return;
     running_ = false;
   }
-  spdlog::info("torrent engine stopping: saving resume data of {} torrents", catalog_->size());
+  const auto stop_started = std::chrono::steady_clock::now();
+  stop_loading();
+  spdlog::info("torrent engine stopping: {} torrents loaded", catalog_->size());
 
   // Pausing first makes every torrent announce event=stopped to its
   // trackers before the session goes away.
+  stopping_ = true;
   session_->pause();
+  StopMoves moves;
+  keep_waiting_moves(moves);
+  const StopSaves saves = save_for_stop();
 
-  // When some resume data did not arrive, the marker stays, so the next start
-  // rechecks the incomplete torrents.
-  if (save_all_and_wait()) {
+  // When some resume data did not arrive, or some records were not loaded
+  // after an unclean stop, the marker stays, so the next start rechecks the
+  // incomplete torrents.
+  if (saves.complete && !keep_running_marker_) {
     try {
       delete_file(running_marker_path(options_.resume_dir));
     } catch (const std::system_error& error) {
@@ -333,24 +369,13 @@ void LibtorrentEngine::stop() {
     }
   }
   teardown_session();
-  spdlog::info("torrent engine stopped");
-}
-
-bool LibtorrentEngine::save_all_and_wait() {
-  for (const auto& [id, handle] : catalog_->handles()) {
-    request_save(handle, false);
-  }
-
-  std::unique_lock lock(saves_mutex_);
-  const bool all_saved =
-      saves_done_.wait_for(lock, kStopSaveTimeout, [this] { return outstanding_saves_ == 0; });
-  if (!all_saved) {
-    spdlog::error(
-        "timed out after {} s waiting for resume data of {} torrents; incomplete torrents "
-        "will be rechecked at the next start",
-        kStopSaveTimeout.count(), outstanding_saves_);
-  }
-  return all_saved;
+  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - stop_started);
+  spdlog::info(
+      "torrent engine stopped in {} ms: {} torrents, {} resume files written, {} unchanged, {} "
+      "without resume data; {} storage moves kept for the next start, {} still running",
+      elapsed.count(), saves.torrents, saves.written, saves.unchanged, saves.missing,
+      moves.waiting, moves.running);
 }
 
 void LibtorrentEngine::teardown_session() {
@@ -361,22 +386,15 @@ void LibtorrentEngine::teardown_session() {
   listen_port_ = 0;
   {
     std::lock_guard lock(saves_mutex_);
-    outstanding_saves_ = 0;
+    outstanding_saves_.clear();
   }
+  {
+    std::lock_guard files_lock(resume_files_mutex_);
+    stop_batch_.reset();
+  }
+  stopping_ = false;
   std::lock_guard lock(removals_mutex_);
   pending_removals_.clear();
-}
-
-void LibtorrentEngine::load_torrents(bool unclean_stop) {
-  const std::vector<TorrentRecord> records = store_.torrents();
-  if (unclean_stop) {
-    spdlog::warn(
-        "the previous engine run did not stop cleanly: incomplete torrents will be rechecked "
-        "against the files on disk");
-  }
-  for (const TorrentRecord& record : records) {
-    load_torrent(record, unclean_stop);
-  }
 }
 
 void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_stop) {
@@ -412,12 +430,13 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
       return;
     }
     params = std::move(parsed.value());
-    apply_add_options(*params, record.download_dir, false, record.sequential);
-    apply_record_to_params(record, options_.connections_limit_per_torrent, *params);
+    apply_add_options(*params, record.download_dir, record.paused, record.sequential);
+    apply_record_to_params(record, loading_connections_limit_.load(), *params);
   }
 
   std::vector<std::string> fixed;
   if (from_resume_data) fixed = reconcile_resume_params(record, *params);
+  if (from_resume_data && record.paused && stop_as_paused(*params)) fixed.emplace_back("paused");
 
   if (params->save_path.empty()) params->save_path = record.download_dir;
   params->flags |= lt::torrent_flags::update_subscribe | lt::torrent_flags::duplicate_is_error;
@@ -463,6 +482,9 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
   std::lock_guard write_lock(write_mutex_);
   if (auto problem = check_download_dir(request, options_.download_root)) return *problem;
 
+  // A stored torrent not loaded yet is loaded now, so the checks below
+  // find it. find() loads a stored torrent with the requested id.
+  load_now(params.info_hashes);
   const std::optional<std::string> existing = catalog_->id_for_hashes(params.info_hashes);
   if (request.id && catalog_->find(*request.id)) {
     if (existing == request.id) return *request.id;
@@ -524,6 +546,7 @@ std::vector<TorrentStatus> LibtorrentEngine::list_page(const std::optional<Torre
 Status LibtorrentEngine::pause(std::string_view id) {
   std::shared_lock session_lock(session_mutex_);
   if (!running_) return not_running();
+  if (auto problem = store_paused(id, true)) return *problem;
 
   lt::torrent_handle handle;
   const bool known = catalog_->update(id, [&](CatalogEntry& entry) {
@@ -552,6 +575,7 @@ Status LibtorrentEngine::pause(std::string_view id) {
 Status LibtorrentEngine::resume(std::string_view id) {
   std::shared_lock session_lock(session_mutex_);
   if (!running_) return not_running();
+  if (auto problem = store_paused(id, false)) return *problem;
 
   lt::torrent_handle handle;
   bool failed = false;
@@ -605,6 +629,11 @@ Status LibtorrentEngine::remove(std::string_view id, bool delete_data) {
       spdlog::error("could not delete resume data of torrent {}: {}", id, error.what());
     }
   }
+  start_moves(moves_.forget(std::string(id)));
+  {
+    std::lock_guard lock(restored_moves_mutex_);
+    restored_moves_.erase(std::string(id));
+  }
 
   const lt::remove_flags_t flags = delete_data ? lt::session::delete_files : lt::remove_flags_t{};
   if (entry->handle.is_valid()) {
@@ -645,6 +674,21 @@ void LibtorrentEngine::set_fsops_status(std::string_view id, const FsopsStatus& 
 }
 
 int LibtorrentEngine::listen_port() const { return listen_port_; }
+
+std::optional<Problem> LibtorrentEngine::store_paused(std::string_view id, bool paused) {
+  bool unchanged = false;
+  if (!catalog_->update(id, [&](CatalogEntry& entry) { unchanged = entry.record.paused == paused; })) {
+    return unknown_torrent(id);
+  }
+  if (unchanged) return std::nullopt;
+  try {
+    update_record(id, [paused](CatalogEntry& entry) { entry.record.paused = paused; });
+  } catch (const StoreError& error) {
+    spdlog::error("could not store the paused state of torrent {}: {}", id, error.what());
+    return Problem::unavailable("could not store the torrent: " + std::string(error.what()));
+  }
+  return std::nullopt;
+}
 
 bool LibtorrentEngine::update_record(std::string_view id,
                                      const std::function<void(CatalogEntry&)>& change) {

@@ -1,12 +1,15 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -19,10 +22,14 @@
 
 #include "engine/engine.hpp"
 #include "engine/engine_events.hpp"
+#include "engine/libtorrent/move_queue.hpp"
+#include "engine/libtorrent/fault_recovery.hpp"
 #include "store/store.hpp"
 
 namespace revaer {
 
+class AtomicFileBatch;
+class LoadQueue;
 class StatusCatalog;
 struct CatalogEntry;
 
@@ -36,7 +43,7 @@ struct CatalogEntry;
 // Persistence: each torrent's TorrentRecord is written to the store before
 // add() returns; its resume data goes to "<resume_dir>/<id>.resume" after
 // metadata arrives, on completion, on pause, every 10 seconds when changed
-// and at stop(). A ".running" marker in resume_dir detects an unclean
+// and at stop() when not current. A ".running" marker in resume_dir detects an unclean
 // stop; the next start then rechecks every incomplete torrent against the
 // files on disk.
 class LibtorrentEngine final : public Engine {
@@ -72,6 +79,8 @@ class LibtorrentEngine final : public Engine {
                                        const TorrentMatch& match) const override;
   std::optional<TorrentStatus> find(std::string_view id) const override;
 
+  // Both persist the paused state in the torrent's record first, so they
+  // also return 503 when the store fails.
   Status pause(std::string_view id) override;
   Status resume(std::string_view id) override;
   Status remove(std::string_view id, bool delete_data) override;
@@ -92,8 +101,8 @@ class LibtorrentEngine final : public Engine {
   Status recheck(std::string_view id) override;
   // Also 422 when `download_dir` is not absolute or has a ".." component
   // or control characters. On storage_moved_alert the new folder goes to
-  // the status and the store. A failed move is logged with the torrent id
-  // and changes neither.
+  // the status and the store. A failed move is logged with the torrent id,
+  // sets storage_move_error in the status and changes neither.
   Status move_storage(std::string_view id, const std::string& download_dir) override;
   // Copies the tracker list that the alert thread reads from the session
   // after each tracker alert and each edit. Does not wait on the session.
@@ -133,6 +142,9 @@ class LibtorrentEngine final : public Engine {
   void set_fsops_status(std::string_view id, const FsopsStatus& status,
                         std::optional<std::string> library_path) override;
 
+  LoadProgress load_progress() const override;
+  bool wait_loaded(std::chrono::milliseconds timeout) override;
+
   // The TCP port the session listens on, 0 when not running. Lets tests
   // connect a peer to the engine.
   int listen_port() const;
@@ -147,18 +159,77 @@ class LibtorrentEngine final : public Engine {
   // back from libtorrent.
   lt::torrent_handle torrent_handle_for_testing(std::string_view id) const;
 
+  // While held, the loader thread loads no stored torrent, so tests can
+  // act on torrents that are stored but not loaded yet. stop() still ends
+  // the loading. Also works before start().
+  void hold_loading_for_testing(bool hold);
+
  private:
   // Lifecycle (libtorrent_engine.cpp).
-  void load_torrents(bool unclean_stop);
   void load_torrent(const TorrentRecord& record, bool unclean_stop);
-  // Requests resume data for every torrent and waits up to 10 s for it.
-  // Returns false when some did not arrive in time.
-  bool save_all_and_wait();
+
+  // Background loading of the stored torrents (torrent_loading.cpp).
+  // Queues `records` and starts the loader thread.
+  void start_loading(std::vector<TorrentRecord> records, bool unclean_stop);
+  void run_loader();
+  // Loads one queued record; the caller holds load_mutex_. Logs and
+  // swallows an error, leaving the record in the store.
+  void load_queued(const TorrentRecord& record);
+  // Loads the stored torrent `id` now if it is still queued, for a request
+  // that names it. Returns true when it did.
+  bool load_now(std::string_view id);
+  // Loads the queued torrent with one of `hashes`, for an add of the same
+  // torrent, so the add finds it.
+  void load_now(const lt::info_hash_t& hashes);
+  // Stops the loader thread and drops the records it has not loaded; they
+  // stay in the store unchanged.
+  void stop_loading();
+  // Resume data at stop (stop_saves.cpp). Requests resume data for the
+  // torrents that need it and waits for it, bounded by kStopSaveTimeout
+  // plus a time per torrent. Returns the counts for stop()'s log line, and
+  // `complete` false when some did not arrive in time.
+  struct StopSaves {
+    std::size_t torrents = 0;
+    std::size_t requested = 0;
+    std::size_t written = 0;
+    std::size_t unchanged = 0;
+    std::size_t missing = 0;
+    bool complete = true;
+  };
+  StopSaves save_for_stop();
+
+  // Storage moves (storage_moves.cpp). libtorrent runs at most
+  // kMaxRunningMoves moves at a time; moves_ keeps the others waiting.
+  void start_moves(const std::vector<StorageMove>& moves);
+  // Hands one move to libtorrent, with `handle` or, when that is invalid,
+  // the catalog's handle. A torrent not in the session finishes it at once.
+  void start_move(const StorageMove& move, lt::torrent_handle handle);
+  // Alert thread: the move of `id` succeeded or failed, so the next may
+  // start.
+  void finish_move(const std::string& id);
+  struct StopMoves {
+    std::size_t waiting = 0;
+    std::size_t running = 0;
+  };
+  // stop(): writes the moves that have not started to the waiting-moves
+  // file for the next start, and waits for the running ones, bounded.
+  void keep_waiting_moves(StopMoves& counts);
+  // start(): reads the waiting-moves file and deletes it; each move is
+  // requested again once the session has added its torrent.
+  void restore_waiting_moves();
+  void resume_restored_move(const std::string& id);
+  // Waits until no save_resume_data request is outstanding or `timeout`
+  // passes. Returns the number of torrents still waiting.
+  std::size_t wait_for_saves(std::chrono::milliseconds timeout);
   void teardown_session();
   // Writes the entry's record to the store after `change` ran on the entry,
   // serialized with every other record write. Returns false when the id is
   // unknown. Throws StoreError.
   bool update_record(std::string_view id, const std::function<void(CatalogEntry&)>& change);
+  // Persists whether the user stopped the torrent, so a restart keeps it
+  // stopped also when it has no resume data yet. Returns 404 for an
+  // unknown id and 503 when the store fails.
+  std::optional<Problem> store_paused(std::string_view id, bool paused);
 
   // Selection, settings and seed limits (torrent_options.cpp).
   // Applies a selection or settings change that arrived before the session
@@ -191,10 +262,46 @@ class LibtorrentEngine final : public Engine {
   void on_resume_data_failed(const lt::save_resume_data_failed_alert& alert);
   void request_periodic_saves();
   void request_save(const lt::torrent_handle& handle, bool only_if_modified);
-  void finish_save();
+  // Records for stop()'s log line whether the torrent's file was written
+  // or found current. Does nothing unless stop() runs.
+  void note_stop_answer(const lt::torrent_handle& handle, bool written);
+  // Counts one response (resume data or failure) to a request for `handle`.
+  void finish_save(const lt::torrent_handle& handle);
   void refresh_files(const std::string& id, const lt::torrent_status& status);
   void publish_status_events(const TorrentStatus& status, TorrentState previous,
                              const std::string& request_id);
+  // Runs one pass of the alert loop: alerts, status requests, saves.
+  void run_alert_iteration(std::chrono::steady_clock::time_point& next_status,
+                           std::chrono::steady_clock::time_point& next_save,
+                           std::vector<lt::alert*>& alerts);
+  // Sleeps for `pause` or until stop() asks the alert thread to end.
+  void wait_unless_stopping(std::chrono::milliseconds pause) const;
+
+  // Session faults (fault_recovery.cpp), alert thread only: raised in
+  // faults_, retried with bounded back-off from retry_faults() and
+  // cleared when the retry works or the torrent is removed.
+  void on_listen_failed(const lt::listen_failed_alert& alert);
+  void on_listen_succeeded(const lt::listen_succeeded_alert& alert);
+  bool has_listen_fault() const;
+  void on_file_error(const lt::file_error_alert& alert);
+  void on_torrent_error(const lt::torrent_error_alert& alert);
+  void raise_storage_fault(const std::string& id, const std::string& reason);
+  void on_resume_write_failed(const std::string& id, const std::exception& error);
+  void on_resume_written(const std::string& id);
+  // Clears the torrent's storage fault once a status after a retry shows
+  // no error and more data on disk, or a finished torrent.
+  void check_storage_recovery(const std::string& id, const lt::torrent_status& status);
+  void retry_faults();
+  std::optional<lt::torrent_handle> faulty_torrent_handle(const std::string& id,
+                                                          const std::string& key);
+  using TorrentRetry =
+      std::function<void(const std::string& id, const lt::torrent_handle&, TorrentFault&)>;
+  // Runs `retry` for each due fault in `faults` whose torrent the session
+  // has added, and drops the faults of removed torrents.
+  void retry_torrent_faults(std::map<std::string, TorrentFault>& faults,
+                            std::string (*key_of)(const std::string&), const TorrentRetry& retry);
+  void retry_storage(const std::string& id, const lt::torrent_handle& handle,
+                     TorrentFault& fault);
 
   // Torrent control (torrent_control.cpp). The caller holds
   // session_mutex_ and has checked running_. Returns the torrent's handle,
@@ -216,6 +323,9 @@ class LibtorrentEngine final : public Engine {
 
   Store& store_;
   EngineCallbacks callbacks_;
+  // The session's current faults, reported to callbacks_.on_faults_changed.
+  EngineFaults faults_{callbacks_.on_faults_changed};
+  FaultRecovery recovery_;  // alert thread only
   NullEventPublisher no_events_;
   EventPublisher& events_;
   EngineOptions options_;
@@ -239,9 +349,47 @@ class LibtorrentEngine final : public Engine {
   std::thread alert_thread_;
   std::atomic<bool> stop_alert_thread_{false};
 
+  // Background loading. load_mutex_ guards load_queue_ and is held while
+  // one record loads, so a record is either queued or in the catalog.
+  // Lock order: session_mutex_, write_mutex_, load_mutex_, then the
+  // catalog's own mutex.
+  std::mutex load_mutex_;
+  std::condition_variable loading_done_;
+  std::condition_variable loader_wakeup_;  // stop_loader_ or hold_loading_ changed
+  bool hold_loading_ = false;
+  std::unique_ptr<LoadQueue> load_queue_;
+  bool unclean_start_ = false;  // the run before start() did not stop cleanly
+  std::thread loader_thread_;
+  bool stop_loader_ = false;  // guarded by load_mutex_
+  std::atomic<bool> loading_{false};  // records are queued
+  std::atomic<std::size_t> loads_total_{0};
+  std::atomic<std::size_t> loads_done_{0};
+  // stop() keeps the ".running" marker because some records were not
+  // loaded after an unclean stop, so the next start still rechecks them.
+  std::atomic<bool> keep_running_marker_{false};
+  // options_.connections_limit_per_torrent, which apply() changes while
+  // the loader reads it.
+  std::atomic<int> loading_connections_limit_{0};
+
+  static constexpr std::size_t kMaxRunningMoves = 2;
+  MoveQueue moves_{kMaxRunningMoves};
+  // Moves kept at the last stop whose torrent the session has not added.
+  std::mutex restored_moves_mutex_;
+  std::map<std::string, std::string> restored_moves_;
+
+  // save_resume_data requests without a response yet, per torrent.
   std::mutex saves_mutex_;
   std::condition_variable saves_done_;
-  int outstanding_saves_ = 0;  // save_resume_data requests without an alert
+  std::map<lt::torrent_handle, int> outstanding_saves_;
+  // While stop() saves resume data, the alert thread adds each file to
+  // stop_batch_ (under resume_files_mutex_), which stop() commits at once,
+  // and pauses caused by stop() request no saves of their own.
+  std::atomic<bool> stopping_{false};
+  std::unique_ptr<AtomicFileBatch> stop_batch_;
+  // Torrents whose resume file stop() wrote, or found current (guarded by
+  // saves_mutex_).
+  std::set<lt::torrent_handle> stop_written_;
+  std::set<lt::torrent_handle> stop_unchanged_;
 
   // Torrents removed before the session reported them added, by primary
   // info-hash hex: the value is remove(delete_data).

@@ -57,6 +57,17 @@ std::optional<std::pair<lt::address, lt::address>> cidr_range(const std::string&
   return std::pair{lt::address(lt::address_v6(first)), lt::address(lt::address_v6(last))};
 }
 
+// Private, link-local, loopback and unique local ranges, the ones that
+// libtorrent 2.0 maps to its local peer class by default
+// (session_impl::init_peer_class_filter).
+constexpr const char* kLocalNetworks[] = {
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16",
+    "127.0.0.0/8", "::1/128",       "fe80::/10",      "fc00::/7"};
+
+std::uint32_t class_bit(lt::peer_class_t peer_class) {
+  return std::uint32_t{1} << static_cast<std::uint32_t>(peer_class);
+}
+
 std::string bracket_ipv6(const std::string& address) {
   const bool bare_ipv6 = address.find(':') != std::string::npos && address.front() != '[';
   return bare_ipv6 ? "[" + address + "]" : address;
@@ -132,6 +143,10 @@ std::string listen_interfaces_setting(const EngineOptions& options) {
 lt::settings_pack make_session_settings(const EngineOptions& options) {
   lt::settings_pack pack;
   pack.set_str(lt::settings_pack::listen_interfaces, listen_interfaces_setting(options));
+  // A taken port is a fault that is reported and retried, so libtorrent
+  // must neither try the next ports nor fall back to one the OS picks.
+  pack.set_int(lt::settings_pack::max_retry_port_bind, 0);
+  pack.set_bool(lt::settings_pack::listen_system_port_fallback, false);
   pack.set_str(lt::settings_pack::user_agent,
                options.user_agent.value_or(std::string("Revaer/") + build_version()));
   add_transfer_settings(pack, options);
@@ -159,6 +174,26 @@ lt::ip_filter make_ip_filter(const EngineOptions& options) {
   for (const std::string& cidr : options.blocked_cidrs) {
     const auto range = cidr_range(cidr);
     if (range) filter.add_rule(range->first, range->second, lt::ip_filter::blocked);
+  }
+  return filter;
+}
+
+lt::ip_filter make_peer_class_filter(const EngineOptions& options) {
+  const std::uint32_t global = class_bit(lt::session_handle::global_peer_class_id);
+  const std::uint32_t local = class_bit(lt::session_handle::local_peer_class_id);
+  lt::ip_filter filter;
+  filter.add_rule(lt::address_v4::any(), lt::address_v4::broadcast(), global);
+  filter.add_rule(lt::address_v6::any(),
+                  lt::address_v6(lt::address_v6::bytes_type{
+                      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                      0xff, 0xff, 0xff, 0xff, 0xff}),
+                  global);
+  // The local class keeps local peers unchoked. The global class adds the
+  // session's rate caps, which the local class alone does not have.
+  const std::uint32_t local_classes = options.rate_limit_local_peers ? local | global : local;
+  for (const char* network : kLocalNetworks) {
+    const auto range = cidr_range(network);
+    if (range) filter.add_rule(range->first, range->second, local_classes);
   }
   return filter;
 }

@@ -23,6 +23,14 @@ lt::settings_pack make_session_settings(const EngineOptions& options);
 // The peer filter that blocks every range of options.blocked_cidrs.
 lt::ip_filter make_ip_filter(const EngineOptions& options);
 
+// The peer class filter: peers on local networks (private, link-local,
+// loopback) join libtorrent's local peer class, and with
+// options.rate_limit_local_peers also the global class, whose limits are
+// the session's rate caps. Every other peer joins the global class only.
+// libtorrent assigns classes when a peer connects, so a new filter applies
+// to new connections.
+lt::ip_filter make_peer_class_filter(const EngineOptions& options);
+
 // Adds the metadata and smart-ban plugins, and peer exchange when
 // `options.pex` is set. Call before adding torrents.
 void add_session_plugins(lt::session& session, const EngineOptions& options);

@@ -49,6 +49,12 @@ bool StatusCatalog::contains(std::string_view id) const {
 }
 
 bool StatusCatalog::update(std::string_view id, const std::function<void(CatalogEntry&)>& change) {
+  if (update_loaded(id, change)) return true;
+  return load_missing(id) && update_loaded(id, change);
+}
+
+bool StatusCatalog::update_loaded(std::string_view id,
+                                  const std::function<void(CatalogEntry&)>& change) {
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(id);
   if (found == entries_.end()) return false;
@@ -73,6 +79,12 @@ std::optional<CatalogEntry> StatusCatalog::erase(std::string_view id) {
 }
 
 std::optional<TorrentStatus> StatusCatalog::find(std::string_view id) const {
+  if (auto status = find_loaded(id)) return status;
+  if (!load_missing(id)) return std::nullopt;
+  return find_loaded(id);
+}
+
+std::optional<TorrentStatus> StatusCatalog::find_loaded(std::string_view id) const {
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(id);
   if (found == entries_.end()) return std::nullopt;
@@ -82,6 +94,12 @@ std::optional<TorrentStatus> StatusCatalog::find(std::string_view id) const {
 }
 
 std::optional<CatalogEntry> StatusCatalog::entry(std::string_view id) const {
+  if (auto found = entry_loaded(id)) return found;
+  if (!load_missing(id)) return std::nullopt;
+  return entry_loaded(id);
+}
+
+std::optional<CatalogEntry> StatusCatalog::entry_loaded(std::string_view id) const {
   std::lock_guard lock(mutex_);
   const auto found = entries_.find(id);
   if (found == entries_.end()) return std::nullopt;

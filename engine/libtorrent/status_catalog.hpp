@@ -57,6 +57,14 @@ struct CatalogEntry {
 // under that mutex, so they must not call back into the catalog or block.
 class StatusCatalog {
  public:
+  // Loads the torrent with an id that find(), entry() or update() did not
+  // find, when it is a stored torrent not loaded yet, and returns true
+  // when it did. Called outside the lock; those lookups then look again.
+  using MissLoader = std::function<bool(std::string_view id)>;
+
+  // Sets the loader. Call it before the catalog is shared between threads.
+  void set_miss_loader(MissLoader loader) { miss_loader_ = std::move(loader); }
+
   // Inserts `entry` unless an entry with the same id or one of its
   // info-hashes exists. Returns the id of the entry found instead.
   std::optional<std::string> insert(CatalogEntry entry);
@@ -103,11 +111,17 @@ class StatusCatalog {
  private:
   using OrderKey = std::pair<std::int64_t, std::string>;
 
+  bool update_loaded(std::string_view id, const std::function<void(CatalogEntry&)>& change);
+  std::optional<TorrentStatus> find_loaded(std::string_view id) const;
+  std::optional<CatalogEntry> entry_loaded(std::string_view id) const;
+  bool load_missing(std::string_view id) const { return miss_loader_ && miss_loader_(id); }
+
   // Requires mutex_.
   std::optional<std::string> find_hash_locked(const lt::info_hash_t& hashes) const;
   void index_hashes_locked(const std::string& id, const lt::info_hash_t& hashes);
   void unindex_locked(const CatalogEntry& entry);
 
+  MissLoader miss_loader_;
   mutable std::mutex mutex_;
   std::map<std::string, CatalogEntry, std::less<>> entries_;
   std::map<std::string, std::string> id_by_hash_;

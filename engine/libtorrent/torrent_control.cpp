@@ -183,16 +183,18 @@ Status LibtorrentEngine::move_storage(std::string_view id, const std::string& do
     spdlog::info("could not move torrent {}: {}", id, handle.problem().detail);
     return handle.problem();
   }
-  const std::string current = catalog_->find(id).value_or(TorrentStatus{}).download_dir;
-  try {
-    // fail_if_exist keeps files that already lie in the destination: the
-    // move fails instead of overwriting them.
-    handle.value().move_storage(download_dir, lt::move_flags_t::fail_if_exist);
-  } catch (const lt::system_error& error) {
-    spdlog::info("could not move torrent {}: {}", id, error.what());
-    return no_such_torrent(id);
+  std::string current;
+  catalog_->update(id, [&](CatalogEntry& entry) {
+    current = entry.status.download_dir;
+    entry.status.storage_move_error.reset();  // belongs to an earlier move
+  });
+  const StorageMove move{std::string(id), download_dir};
+  if (moves_.request(move.id, move.target)) {
+    start_move(move, handle.value());
+  } else {
+    spdlog::info("torrent {}: move from '{}' to '{}' waits for earlier moves", id, current,
+                 download_dir);
   }
-  spdlog::info("torrent {}: moving files from '{}' to '{}'", id, current, download_dir);
   return Done{};
 }
 

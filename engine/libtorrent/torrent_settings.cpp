@@ -134,24 +134,35 @@ double share_ratio(const lt::torrent_status& status) {
   return static_cast<double>(status.all_time_upload) / static_cast<double>(downloaded);
 }
 
-std::optional<std::string> seed_limit_reached(const TorrentSettings& settings,
-                                              const lt::torrent_status& status) {
-  if (!settings.seed_ratio_limit && !settings.seed_time_limit_secs) return std::nullopt;
-  const bool seeding = status.is_finished && status.has_metadata && !status.errc;
+SeedingState seeding_state_of(const lt::torrent_status& status) {
   const bool paused = static_cast<bool>(status.flags & lt::torrent_flags::paused);
-  if (!seeding || paused) return std::nullopt;
+  SeedingState state;
+  state.seeding = status.is_finished && status.has_metadata && !status.errc && !paused;
+  state.ratio = share_ratio(status);
+  state.seeding_time = std::chrono::seconds(status.seeding_duration.count());
+  return state;
+}
 
-  const double ratio = share_ratio(status);
-  if (settings.seed_ratio_limit && ratio >= *settings.seed_ratio_limit) {
-    return fmt::format("share ratio {:.3f} reached its limit of {}", ratio,
+std::optional<std::string> seed_limit_reached(const TorrentSettings& settings,
+                                              const SeedingState& state) {
+  if (!settings.seed_ratio_limit && !settings.seed_time_limit_secs) return std::nullopt;
+  if (!state.seeding) return std::nullopt;
+
+  if (settings.seed_ratio_limit && state.ratio >= *settings.seed_ratio_limit) {
+    return fmt::format("share ratio {:.3f} reached its limit of {}", state.ratio,
                        *settings.seed_ratio_limit);
   }
-  const std::int64_t seeded_secs = status.seeding_duration.count();
+  const std::int64_t seeded_secs = state.seeding_time.count();
   if (settings.seed_time_limit_secs && seeded_secs >= *settings.seed_time_limit_secs) {
     return fmt::format("seeding time of {} s reached its limit of {} s", seeded_secs,
                        *settings.seed_time_limit_secs);
   }
   return std::nullopt;
+}
+
+std::optional<std::string> seed_limit_reached(const TorrentSettings& settings,
+                                              const lt::torrent_status& status) {
+  return seed_limit_reached(settings, seeding_state_of(status));
 }
 
 }  // namespace revaer

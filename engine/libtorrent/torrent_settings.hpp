@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string_view>
 
@@ -46,8 +47,22 @@ void apply_settings_to_handle(const TorrentSettings& settings, bool sequential,
 // before anything was downloaded or verified.
 double share_ratio(const lt::torrent_status& status);
 
+// The facts a torrent's seeding limits are checked against. The seeding
+// time comes from the caller's clock, so tests can pass a fake one.
+struct SeedingState {
+  bool seeding = false;  // finished, with metadata, no error, not paused
+  double ratio = 0.0;    // see share_ratio()
+  std::chrono::seconds seeding_time{0};
+};
+
+// The seeding state of a live torrent, timed by libtorrent's
+// seeding_duration, which counts only time spent seeding.
+SeedingState seeding_state_of(const lt::torrent_status& status);
+
 // Returns a reason when a seeding torrent has met its own ratio or seeding
 // time limit, nullopt otherwise or when `settings` sets neither.
+std::optional<std::string> seed_limit_reached(const TorrentSettings& settings,
+                                              const SeedingState& state);
 std::optional<std::string> seed_limit_reached(const TorrentSettings& settings,
                                               const lt::torrent_status& status);
 

@@ -82,6 +82,9 @@ ALTER TABLE torrents ADD COLUMN trackers JSONB NOT NULL DEFAULT '[]';
 ALTER TABLE torrents ADD COLUMN replace_trackers BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE torrents ADD COLUMN web_seeds JSONB NOT NULL DEFAULT '[]';
 )sql"},
+    {4, "add the paused flag of torrents", R"sql(
+ALTER TABLE torrents ADD COLUMN paused BOOLEAN NOT NULL DEFAULT FALSE;
+)sql"},
 };
 
 std::int64_t schema_version(PgConnection& connection) {

@@ -49,6 +49,7 @@ TorrentRecord read_torrent(const PgResult& result, int row) {
   torrent.trackers = trackers_from_json(result.text(row, 14));
   torrent.replace_trackers = result.boolean(row, 15);
   torrent.web_seeds = strings_from_json(result.text(row, 16));
+  torrent.paused = result.boolean(row, 17);
   return torrent;
 }
 
@@ -140,15 +141,16 @@ void PostgresStore::put_torrent(const TorrentRecord& torrent) {
       PgParam::text(settings_to_json(torrent.settings).dump()),
       PgParam::text(trackers_to_json(torrent.trackers).dump()),
       PgParam::boolean(torrent.replace_trackers),
-      PgParam::text(nlohmann::json(torrent.web_seeds).dump())};
+      PgParam::text(nlohmann::json(torrent.web_seeds).dump()),
+      PgParam::boolean(torrent.paused)};
   with_retry([&] {
     connection_->exec(
         "INSERT INTO torrents (id, info_hash, name, source, source_is_magnet, "
         "download_dir, added_at_ms, completed_at_ms, tags, category, "
         "library_path, sequential, selection, settings, trackers, "
-        "replace_trackers, web_seeds) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
-        "$9::jsonb, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, $16, "
-        "$17::jsonb) "
+        "replace_trackers, web_seeds, paused) VALUES ($1, $2, $3, $4, $5, $6, "
+        "$7, $8, $9::jsonb, $10, $11, $12, $13::jsonb, $14::jsonb, $15::jsonb, "
+        "$16, $17::jsonb, $18) "
         "ON CONFLICT (id) DO UPDATE SET info_hash = excluded.info_hash, "
         "name = excluded.name, source = excluded.source, "
         "source_is_magnet = excluded.source_is_magnet, "
@@ -158,7 +160,7 @@ void PostgresStore::put_torrent(const TorrentRecord& torrent) {
         "sequential = excluded.sequential, selection = excluded.selection, "
         "settings = excluded.settings, trackers = excluded.trackers, "
         "replace_trackers = excluded.replace_trackers, "
-        "web_seeds = excluded.web_seeds",
+        "web_seeds = excluded.web_seeds, paused = excluded.paused",
         params);
   });
 }
@@ -179,7 +181,7 @@ std::vector<TorrentRecord> PostgresStore::torrents() {
         "SELECT id, info_hash, name, source, source_is_magnet, download_dir, "
         "added_at_ms, completed_at_ms, tags::text, category, library_path, "
         "sequential, selection::text, settings::text, trackers::text, "
-        "replace_trackers, web_seeds::text FROM torrents "
+        "replace_trackers, web_seeds::text, paused FROM torrents "
         "ORDER BY added_at_ms, id");
     torrents.clear();
     for (int row = 0; row < result.rows(); ++row) {

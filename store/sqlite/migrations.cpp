@@ -82,6 +82,10 @@ ALTER TABLE torrents ADD COLUMN trackers TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE torrents ADD COLUMN replace_trackers INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE torrents ADD COLUMN web_seeds TEXT NOT NULL DEFAULT '[]';
 )sql",
+    // Whether the user stopped the torrent, kept across restarts.
+    R"sql(
+ALTER TABLE torrents ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 std::int64_t schema_version(sqlite3* db) {

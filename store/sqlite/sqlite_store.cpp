@@ -68,8 +68,8 @@ void SqliteStore::put_torrent(const TorrentRecord& torrent) {
       "INSERT INTO torrents (id, info_hash, name, source, source_is_magnet, "
       "download_dir, added_at_ms, completed_at_ms, tags, category, "
       "library_path, sequential, selection, settings, trackers, "
-      "replace_trackers, web_seeds) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+      "replace_trackers, web_seeds, paused) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON CONFLICT (id) DO UPDATE SET info_hash = excluded.info_hash, "
       "name = excluded.name, source = excluded.source, "
       "source_is_magnet = excluded.source_is_magnet, "
@@ -79,7 +79,7 @@ void SqliteStore::put_torrent(const TorrentRecord& torrent) {
       "sequential = excluded.sequential, selection = excluded.selection, "
       "settings = excluded.settings, trackers = excluded.trackers, "
       "replace_trackers = excluded.replace_trackers, "
-      "web_seeds = excluded.web_seeds");
+      "web_seeds = excluded.web_seeds, paused = excluded.paused");
   upsert.bind(1, torrent.id)
       .bind(2, torrent.info_hash)
       .bind(3, torrent.name)
@@ -97,6 +97,7 @@ void SqliteStore::put_torrent(const TorrentRecord& torrent) {
       .bind(15, trackers_to_json(torrent.trackers).dump())
       .bind(16, std::int64_t{torrent.replace_trackers ? 1 : 0})
       .bind(17, nlohmann::json(torrent.web_seeds).dump())
+      .bind(18, std::int64_t{torrent.paused ? 1 : 0})
       .run();
 }
 
@@ -112,7 +113,7 @@ std::vector<TorrentRecord> SqliteStore::torrents() {
       db_,
       "SELECT id, info_hash, name, source, source_is_magnet, download_dir, "
       "added_at_ms, completed_at_ms, tags, category, library_path, sequential, "
-      "selection, settings, trackers, replace_trackers, web_seeds "
+      "selection, settings, trackers, replace_trackers, web_seeds, paused "
       "FROM torrents ORDER BY added_at_ms, id");
   std::vector<TorrentRecord> torrents;
   while (query.step()) {
@@ -135,6 +136,7 @@ std::vector<TorrentRecord> SqliteStore::torrents() {
     torrent.trackers = trackers_from_json(query.text(14));
     torrent.replace_trackers = query.integer(15) != 0;
     torrent.web_seeds = strings_from_json(query.text(16));
+    torrent.paused = query.integer(17) != 0;
     torrents.push_back(std::move(torrent));
   }
   return torrents;

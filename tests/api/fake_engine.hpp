@@ -231,6 +231,16 @@ class FakeEngine : public Engine {
     }
   }
 
+  LoadProgress load_progress() const override {
+    std::lock_guard lock(mutex_);
+    return load_progress_;
+  }
+  // Sets what load_progress() returns.
+  void set_load_progress(LoadProgress progress) {
+    std::lock_guard lock(mutex_);
+    load_progress_ = progress;
+  }
+
   std::vector<AddTorrentRequest> requests() const {
     std::lock_guard lock(mutex_);
     return requests_;
@@ -297,6 +307,7 @@ class FakeEngine : public Engine {
   }
 
   mutable std::mutex mutex_;
+  LoadProgress load_progress_;
   bool running_ = true;
   std::int64_t clock_ms_ = 1'700'000'000'000;
   std::vector<TorrentStatus> torrents_;

@@ -108,5 +108,89 @@ TEST(QbitPreferences, WrongTypesAre400) {
   EXPECT_EQ(array.problem().status, 400);
 }
 
+const json kAltSpeed = {{"enabled", false}, {"download_bps", 100}, {"upload_bps", 200}};
+
+TEST(QbitPreferences, SchedulerAndLanPeersRead) {
+  json alt = kAltSpeed;
+  alt["schedule"] = {{"enabled", true}, {"from", "22:15"}, {"to", "06:05"}, {"days", {"sat"}}};
+  json prefs =
+      qbit_preferences(snapshot_with({{"alt_speed", alt}, {"rate_limit_local_peers", false}}));
+  EXPECT_EQ(prefs.at("limit_lan_peers"), false);
+  EXPECT_EQ(prefs.at("scheduler_enabled"), true);
+  EXPECT_EQ(prefs.at("schedule_from_hour"), 22);
+  EXPECT_EQ(prefs.at("schedule_from_min"), 15);
+  EXPECT_EQ(prefs.at("schedule_to_hour"), 6);
+  EXPECT_EQ(prefs.at("schedule_to_min"), 5);
+  EXPECT_EQ(prefs.at("scheduler_days"), 8);
+
+  alt["schedule"]["days"] = "weekdays";
+  EXPECT_EQ(qbit_preferences(snapshot_with({{"alt_speed", alt}})).at("scheduler_days"), 1);
+  alt["schedule"]["days"] = {"sat", "sun"};
+  EXPECT_EQ(qbit_preferences(snapshot_with({{"alt_speed", alt}})).at("scheduler_days"), 2);
+}
+
+TEST(QbitPreferences, SchedulerDefaultsWithoutSchedule) {
+  json prefs = qbit_preferences(snapshot_with(json::object()));
+  EXPECT_EQ(prefs.at("limit_lan_peers"), true);
+  EXPECT_EQ(prefs.at("scheduler_enabled"), false);
+  EXPECT_EQ(prefs.at("schedule_from_hour"), 8);
+  EXPECT_EQ(prefs.at("schedule_from_min"), 0);
+  EXPECT_EQ(prefs.at("schedule_to_hour"), 20);
+  EXPECT_EQ(prefs.at("schedule_to_min"), 0);
+  EXPECT_EQ(prefs.at("scheduler_days"), 0);
+}
+
+TEST(QbitPreferences, SchedulerChangeset) {
+  Result<json> changeset = qbit_preferences_changeset(
+      {{"scheduler_enabled", true},
+       {"schedule_from_hour", 1},
+       {"schedule_from_min", 30},
+       {"schedule_to_hour", 5},
+       {"scheduler_days", 3},
+       {"alt_dl_limit", 4096},
+       {"limit_lan_peers", false}},
+      snapshot_with({{"alt_speed", kAltSpeed}}));
+  ASSERT_TRUE(changeset.ok()) << changeset.problem().detail;
+  const json& engine = changeset.value().at("engine_profile");
+  EXPECT_EQ(engine.at("rate_limit_local_peers"), false);
+  const json& alt = engine.at("alt_speed");
+  EXPECT_EQ(alt.at("download_bps"), 4096);
+  EXPECT_EQ(alt.at("upload_bps"), 200);
+  EXPECT_EQ(alt.at("enabled"), false);
+  EXPECT_EQ(alt.at("schedule"),
+            json({{"enabled", true}, {"from", "01:30"}, {"to", "05:00"}, {"days", {"mon"}}}));
+}
+
+TEST(QbitPreferences, SchedulerKeepsUnsentParts) {
+  json alt = kAltSpeed;
+  alt["schedule"] = {{"enabled", true}, {"from", "22:15"}, {"to", "06:05"}, {"days", "weekends"}};
+  Result<json> changeset =
+      qbit_preferences_changeset({{"schedule_to_min", 45}}, snapshot_with({{"alt_speed", alt}}));
+  ASSERT_TRUE(changeset.ok());
+  const json& schedule = changeset.value().at("engine_profile").at("alt_speed").at("schedule");
+  EXPECT_EQ(schedule.at("from"), "22:15");
+  EXPECT_EQ(schedule.at("to"), "06:45");
+  EXPECT_EQ(schedule.at("days"), "weekends");
+  EXPECT_EQ(schedule.at("enabled"), true);
+}
+
+TEST(QbitPreferences, SchedulerRejectsBadValues) {
+  const ConfigSnapshot snapshot = snapshot_with(json::object());
+  Result<json> hour = qbit_preferences_changeset({{"schedule_from_hour", 24}}, snapshot);
+  ASSERT_FALSE(hour.ok());
+  EXPECT_EQ(hour.problem().status, 400);
+  EXPECT_EQ(hour.problem().detail,
+            "The preference 'schedule_from_hour' must be an integer from 0 to 23.");
+  Result<json> days = qbit_preferences_changeset({{"scheduler_days", 10}}, snapshot);
+  ASSERT_FALSE(days.ok());
+  EXPECT_EQ(days.problem().status, 400);
+  Result<json> enabled = qbit_preferences_changeset({{"scheduler_enabled", 1}}, snapshot);
+  ASSERT_FALSE(enabled.ok());
+  EXPECT_EQ(enabled.problem().detail, "The preference 'scheduler_enabled' must be a boolean.");
+  Result<json> lan = qbit_preferences_changeset({{"limit_lan_peers", "no"}}, snapshot);
+  ASSERT_FALSE(lan.ok());
+  EXPECT_EQ(lan.problem().status, 400);
+}
+
 }  // namespace
 }  // namespace revaer::test

@@ -50,7 +50,8 @@ TEST(TorrentJson, Summary) {
 TEST(TorrentJson, SummaryOmitsAbsentMembers) {
   json summary = torrent_summary_json(sample());
   for (const char* name : {"info_hash_v2", "library_path", "category",
-                           "completed_at", "files", "fsops", "settings"}) {
+                           "completed_at", "files", "fsops", "settings",
+                           "storage_move_error"}) {
     EXPECT_FALSE(summary.contains(name)) << name;
   }
   EXPECT_FALSE(summary.at("progress").contains("eta_seconds"));
@@ -66,6 +67,7 @@ TEST(TorrentJson, SummaryOptionalMembers) {
   status.library_path = "/library/Sample";
   status.category = "tv";
   status.completed_at_ms = 0;
+  status.storage_move_error = "Permission denied (file_rename of '/d/a')";
 
   json summary = torrent_summary_json(status);
   EXPECT_EQ(summary.at("state"),
@@ -75,6 +77,8 @@ TEST(TorrentJson, SummaryOptionalMembers) {
   EXPECT_EQ(summary.at("library_path"), "/library/Sample");
   EXPECT_EQ(summary.at("category"), "tv");
   EXPECT_EQ(summary.at("completed_at"), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(summary.at("storage_move_error"),
+            "Permission denied (file_rename of '/d/a')");
 }
 
 TEST(TorrentJson, Detail) {

@@ -40,6 +40,15 @@ Json engine(Json patch) { return {{"engine_profile", std::move(patch)}}; }
 Json fs(Json patch) { return {{"fs_policy", std::move(patch)}}; }
 
 const Json kProxy = {{"type", "socks5"}, {"host", "proxy.lan"}, {"port", 1080}};
+const Json kAltSpeed = {{"enabled", false}, {"download_bps", 0}, {"upload_bps", 0}};
+const Json kSchedule = {
+    {"enabled", true}, {"from", "22:00"}, {"to", "06:30"}, {"days", "weekdays"}};
+
+// An engine_profile change whose alt_speed has kSchedule with `members`
+// replaced.
+Json schedule_change(const Json& members) {
+  return engine({{"alt_speed", with(kAltSpeed, {{"schedule", with(kSchedule, members)}})}});
+}
 
 std::vector<BadCase> app_profile_cases() {
   return {
@@ -143,6 +152,20 @@ std::vector<BadCase> engine_profile_cases() {
       {engine({{"alt_speed",
                 {{"enabled", true}, {"download_bps", -1}, {"upload_bps", 1}}}}),
        "/engine_profile/alt_speed/download_bps"},
+      {engine({{"alt_speed", with(kAltSpeed, {{"schedule", 1}})}}),
+       "/engine_profile/alt_speed/schedule"},
+      {schedule_change({{"from", "24:00"}}), "/engine_profile/alt_speed/schedule/from"},
+      {schedule_change({{"to", "7:30"}}), "/engine_profile/alt_speed/schedule/to"},
+      {schedule_change({{"to", "07:60"}}), "/engine_profile/alt_speed/schedule/to"},
+      {schedule_change({{"days", "daily"}}), "/engine_profile/alt_speed/schedule/days"},
+      {schedule_change({{"days", {"mon", "mon"}}}), "/engine_profile/alt_speed/schedule/days"},
+      {schedule_change({{"days", Json::array()}}), "/engine_profile/alt_speed/schedule/days"},
+      {schedule_change({{"enabled", "yes"}}), "/engine_profile/alt_speed/schedule/enabled"},
+      {engine({{"alt_speed",
+                with(kAltSpeed, {{"schedule", {{"enabled", true}, {"from", "01:00"},
+                                               {"days", "every"}}}})}}),
+       "/engine_profile/alt_speed/schedule/to"},
+      {engine({{"rate_limit_local_peers", "yes"}}), "/engine_profile/rate_limit_local_peers"},
       {engine({{"seed_ratio_limit", -0.5}}), "/engine_profile/seed_ratio_limit"},
       {engine({{"seed_ratio_limit", "2"}}), "/engine_profile/seed_ratio_limit"},
       {engine({{"seed_time_limit", -1}}), "/engine_profile/seed_time_limit"},
@@ -302,6 +325,10 @@ TEST_F(ValidationTest, EdgeValuesAreAccepted) {
       engine({{"proxy", with(kProxy, {{"proxy_peers", nullptr}})}}),
       engine({{"alt_speed",
                {{"enabled", false}, {"download_bps", 0}, {"upload_bps", 0}}}}),
+      engine({{"alt_speed", with(kAltSpeed, {{"schedule", kSchedule}})}}),
+      schedule_change({{"from", "00:00"}, {"to", "23:59"}, {"days", {"sun", "mon"}}}),
+      engine({{"alt_speed", with(kAltSpeed, {{"schedule", nullptr}})}}),
+      engine({{"rate_limit_local_peers", false}}),
       engine({{"ip_filter", {{"blocked", {"203.0.113.0/24", "2001:db8::/32"}}}}}),
       engine({{"tracker", {{"user_agent", "r"}}}}),
       fs({{"chmod_file", "0644"}, {"chmod_dir", "755"}, {"umask", "0"}}),

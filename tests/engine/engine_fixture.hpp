@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -26,14 +27,22 @@ class EngineFixture : public ::testing::Test {
   std::filesystem::path downloads() const { return dir_.path() / "downloads"; }
   std::filesystem::path resume_dir() const { return dir_.path() / "resume"; }
 
-  void start_engine() {
+  // Starts the engine and, unless `hold_loading`, waits until it has
+  // loaded every stored torrent. With `hold_loading` the stored torrents
+  // stay unloaded until the test releases them (hold_loading_for_testing).
+  void start_engine(bool hold_loading = false) {
     EngineCallbacks callbacks;
     callbacks.on_completed = [this](const TorrentStatus& status) {
       std::lock_guard lock(completed_mutex_);
       completed_.push_back(status);
     };
     engine_ = std::make_unique<LibtorrentEngine>(store_, callbacks, events_);
+    engine_->hold_loading_for_testing(hold_loading);
     engine_->start(loopback_options(downloads(), resume_dir()));
+    if (!hold_loading) {
+      ASSERT_TRUE(engine_->wait_loaded(std::chrono::seconds(60)))
+          << "the engine did not load its stored torrents within 60 s";
+    }
   }
 
   void stop_engine() {

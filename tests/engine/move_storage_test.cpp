@@ -103,6 +103,33 @@ TEST_F(EngineMoveStorage, FailedMoveLeavesFilesInPlace) {
   EXPECT_EQ(store_.record(id_)->download_dir, downloads().string());
   EXPECT_FALSE(std::filesystem::exists(target));
   EXPECT_EQ(status(id_)->state, TorrentState::seeding);
+  EXPECT_TRUE(status(id_)->storage_move_error.has_value());
+}
+
+TEST_F(EngineMoveStorage, ExistingFileFailsMoveInStatus) {
+  // A file of the torrent already lies in the destination, so the move
+  // (requested with fail_if_exist) fails and keeps both files.
+  const std::filesystem::path target = dir_.path() / "taken";
+  const std::filesystem::path existing_file = target / payload_.front().path;
+  std::filesystem::create_directories(existing_file.parent_path());
+  std::ofstream(existing_file) << "another file";
+
+  ASSERT_TRUE(engine_->move_storage(id_, target.string()).ok());
+  ASSERT_TRUE(wait_until([&] { return status(id_)->storage_move_error.has_value(); }))
+      << "the failed move did not reach the status";
+  const std::string error = *status(id_)->storage_move_error;
+  EXPECT_NE(error.find("exists"), std::string::npos) << error;
+  EXPECT_EQ(status(id_)->download_dir, downloads().string());
+  expect_payload_in(downloads());
+  EXPECT_EQ(read_file_bytes(existing_file), "another file");
+
+  // The next request clears the error, and its success keeps it clear.
+  const std::filesystem::path free_target = dir_.path() / "free";
+  ASSERT_TRUE(engine_->move_storage(id_, free_target.string()).ok());
+  EXPECT_FALSE(status(id_)->storage_move_error.has_value());
+  ASSERT_TRUE(wait_until([&] { return status(id_)->download_dir == free_target.string(); }));
+  EXPECT_FALSE(status(id_)->storage_move_error.has_value());
+  expect_payload_in(free_target);
 }
 
 }  // namespace

@@ -1,8 +1,13 @@
 #include "tests/support/daemon.hpp"
 
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <stdexcept>
+#include <system_error>
 
 #include "tests/support/temp_dir.hpp"
 
@@ -12,6 +17,7 @@ namespace {
 constexpr auto kStartTimeout = std::chrono::seconds(60);
 constexpr auto kCliTimeout = std::chrono::seconds(60);
 constexpr auto kHttpTimeout = std::chrono::seconds(30);
+constexpr const char* kSetprivPath = "/usr/bin/setpriv";
 
 std::string trim(std::string text) {
   auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\r'; };
@@ -86,11 +92,37 @@ nlohmann::json Cli::run_ok(const std::vector<std::string>& args) const {
   return result.json;
 }
 
+std::optional<DaemonUser> unprivileged_user(std::string& reason) {
+  if (::geteuid() != 0) {
+    reason = "the test does not run as root, so it cannot switch users";
+    return std::nullopt;
+  }
+  if (::access(kSetprivPath, X_OK) != 0) {
+    reason = std::string(kSetprivPath) + " is missing (Debian package util-linux)";
+    return std::nullopt;
+  }
+  const struct passwd* user = ::getpwnam("nobody");
+  const struct group* group = ::getgrnam("nogroup");
+  if (user == nullptr || group == nullptr) {
+    reason = "the user 'nobody' or the group 'nogroup' does not exist";
+    return std::nullopt;
+  }
+  return DaemonUser{user->pw_uid, group->gr_gid};
+}
+
 RevaerDaemon::RevaerDaemon(std::filesystem::path data_dir,
-                           std::filesystem::path log_dir)
-    : data_dir_(std::move(data_dir)), log_dir_(std::move(log_dir)) {
+                           std::filesystem::path log_dir,
+                           std::optional<DaemonUser> user)
+    : data_dir_(std::move(data_dir)),
+      log_dir_(std::move(log_dir)),
+      user_(user) {
   std::filesystem::create_directories(data_dir_);
   std::filesystem::create_directories(log_dir_);
+  if (user_ && ::chown(data_dir_.c_str(), user_->uid, user_->gid) != 0) {
+    throw std::system_error(errno, std::generic_category(),
+                            "could not give '" + data_dir_.string() +
+                                "' to the daemon's user");
+  }
   start();
 }
 
@@ -114,16 +146,27 @@ std::string RevaerDaemon::read_listen_address() const {
   }
 }
 
-void RevaerDaemon::start() {
+void RevaerDaemon::start(bool wait_for_loading) {
   if (process_ && process_->running()) {
     throw std::logic_error("revaerd is already running");
   }
   std::filesystem::remove(data_dir_ / "listen.addr");
   ++run_count_;
-  process_ = std::make_unique<Process>(
-      std::vector<std::string>{REVAER_BINARY_DIR "/revaerd", "--data-dir",
-                               data_dir_.string(), "--listen", "127.0.0.1:0"},
-      Environment{}, log_path(), log_path());
+  std::vector<std::string> argv;
+  if (user_) {
+    // Changing the user clears the parent-death signal that Process sets,
+    // so setpriv sets it again.
+    argv = {kSetprivPath,
+            "--reuid=" + std::to_string(user_->uid),
+            "--regid=" + std::to_string(user_->gid),
+            "--clear-groups",
+            "--pdeathsig=SIGKILL",
+            "--"};
+  }
+  argv.insert(argv.end(), {REVAER_BINARY_DIR "/revaerd", "--data-dir",
+                           data_dir_.string(), "--listen", "127.0.0.1:0"});
+  process_ =
+      std::make_unique<Process>(argv, Environment{}, log_path(), log_path());
 
   std::string address;
   bool listening = wait_until(
@@ -141,6 +184,25 @@ void RevaerDaemon::start() {
                              "): " + log_tail());
   }
   api_url_ = "http://" + address;
+  if (wait_for_loading) wait_loaded();
+}
+
+void RevaerDaemon::wait_loaded(std::chrono::milliseconds timeout) {
+  std::string last;
+  const bool loaded = wait_until(
+      [&] {
+        client::HttpResponse response = send("GET", "/health/full");
+        last = std::to_string(response.status) + " " + response.body;
+        if (response.status != 200) return false;
+        const nlohmann::json body = nlohmann::json::parse(response.body, nullptr, false);
+        return body.is_object() && body.contains("torrents") &&
+               body["torrents"].value("loading", -1) == 0;
+      },
+      timeout, std::chrono::milliseconds(50));
+  if (!loaded) {
+    throw std::runtime_error("revaerd did not load its stored torrents in time; last /health/full: " +
+                             last);
+  }
 }
 
 std::optional<ExitStatus> RevaerDaemon::terminate(

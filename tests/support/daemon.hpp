@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include <nlohmann/json.hpp>
 
 #include "cli/http_client.hpp"
@@ -43,12 +45,28 @@ class Cli {
   std::string api_key_;
 };
 
+// A user and group to run revaerd as instead of the test's own.
+struct DaemonUser {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+
+// Returns the user "nobody" with the group "nogroup", for running revaerd
+// without root's power to ignore permission bits. Returns nullopt and sets
+// `reason` when the test cannot switch to it: it does not run as root,
+// setpriv(1) is missing, or the user or group does not exist.
+std::optional<DaemonUser> unprivileged_user(std::string& reason);
+
 // A revaerd process on a data folder, listening on 127.0.0.1 with a port
 // picked by the kernel. The folder outlives restarts.
 class RevaerDaemon {
  public:
   // Starts the daemon. Logs of each run go to `log_dir`/revaerd-N.log.
-  RevaerDaemon(std::filesystem::path data_dir, std::filesystem::path log_dir);
+  // With `user`, revaerd runs as that user and group through setpriv,
+  // without supplementary groups, and `data_dir` is given to them. Every
+  // folder above `data_dir` must let them in.
+  RevaerDaemon(std::filesystem::path data_dir, std::filesystem::path log_dir,
+               std::optional<DaemonUser> user = std::nullopt);
 
   // Stops a running daemon with SIGTERM, then SIGKILL after 30 s.
   ~RevaerDaemon();
@@ -57,9 +75,15 @@ class RevaerDaemon {
   RevaerDaemon& operator=(const RevaerDaemon&) = delete;
 
   // Starts revaerd and waits until it writes DIR/listen.addr. A stale file
-  // from an earlier run is removed first. Throws std::runtime_error when
-  // the daemon exits or does not listen within 60 s.
-  void start();
+  // from an earlier run is removed first. With `wait_for_loading`, also
+  // waits until the engine has loaded every stored torrent (see
+  // wait_loaded()). Throws std::runtime_error when the daemon exits or
+  // does not listen within 60 s.
+  void start(bool wait_for_loading = true);
+
+  // Polls /health/full until its torrents.loading is 0, so every stored
+  // torrent is listed. Throws std::runtime_error after `timeout`.
+  void wait_loaded(std::chrono::milliseconds timeout = std::chrono::seconds(120));
 
   // Sends SIGTERM and waits up to `timeout` for the exit. Returns nullopt
   // when the daemon is still running (it then gets SIGKILL).
@@ -98,6 +122,7 @@ class RevaerDaemon {
 
   std::filesystem::path data_dir_;
   std::filesystem::path log_dir_;
+  std::optional<DaemonUser> user_;
   int run_count_ = 0;
   std::string api_url_;
   std::string api_key_;

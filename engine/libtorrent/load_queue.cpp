@@ -1,0 +1,56 @@
+#include "engine/libtorrent/load_queue.hpp"
+
+#include <utility>
+
+namespace revaer {
+
+void LoadQueue::reset(std::vector<TorrentRecord> records) {
+  clear();
+  records_ = std::move(records);
+  for (std::size_t index = 0; index < records_.size(); ++index) {
+    index_by_id_.emplace(records_[index].id, index);
+    index_by_info_hash_.emplace(records_[index].info_hash, index);
+  }
+}
+
+void LoadQueue::clear() {
+  records_.clear();
+  next_ = 0;
+  index_by_id_.clear();
+  index_by_info_hash_.clear();
+}
+
+std::optional<TorrentRecord> LoadQueue::take_next() {
+  for (; next_ < records_.size(); ++next_) {
+    const auto found = index_by_id_.find(records_[next_].id);
+    if (found != index_by_id_.end() && found->second == next_) return take_at(next_++);
+  }
+  // Every record is taken: release their memory.
+  clear();
+  return std::nullopt;
+}
+
+std::optional<TorrentRecord> LoadQueue::take_id(std::string_view id) {
+  const auto found = index_by_id_.find(id);
+  if (found == index_by_id_.end()) return std::nullopt;
+  return take_at(found->second);
+}
+
+std::optional<TorrentRecord> LoadQueue::take_info_hash(std::string_view info_hash_hex) {
+  const auto found = index_by_info_hash_.find(info_hash_hex);
+  if (found == index_by_info_hash_.end()) return std::nullopt;
+  return take_at(found->second);
+}
+
+TorrentRecord LoadQueue::take_at(std::size_t index) {
+  TorrentRecord record = std::move(records_[index]);
+  const auto by_id = index_by_id_.find(record.id);
+  if (by_id != index_by_id_.end() && by_id->second == index) index_by_id_.erase(by_id);
+  const auto by_hash = index_by_info_hash_.find(record.info_hash);
+  if (by_hash != index_by_info_hash_.end() && by_hash->second == index) {
+    index_by_info_hash_.erase(by_hash);
+  }
+  return record;
+}
+
+}  // namespace revaer

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.hpp"
+
+namespace revaer {
+
+// The stored torrents that start() read and the engine has not loaded yet,
+// in store order, found by id and by info-hash so that a request naming
+// one can load it ahead of its turn. Not thread-safe: the engine guards it
+// with its load mutex.
+class LoadQueue {
+ public:
+  // Replaces the queue with `records`, in the order given.
+  void reset(std::vector<TorrentRecord> records);
+  // Removes every record that is still queued.
+  void clear();
+
+  // Takes the first record still queued, in store order.
+  std::optional<TorrentRecord> take_next();
+  // Takes the record with `id`, if it is still queued.
+  std::optional<TorrentRecord> take_id(std::string_view id);
+  // Takes the record whose info-hash is `info_hash_hex`, if it is still
+  // queued.
+  std::optional<TorrentRecord> take_info_hash(std::string_view info_hash_hex);
+
+  // Records still queued.
+  std::size_t remaining() const { return index_by_id_.size(); }
+
+ private:
+  TorrentRecord take_at(std::size_t index);
+
+  std::vector<TorrentRecord> records_;  // taken records are left moved-from
+  std::size_t next_ = 0;                // no record before it is queued
+  std::map<std::string, std::size_t, std::less<>> index_by_id_;
+  std::map<std::string, std::size_t, std::less<>> index_by_info_hash_;
+};
+
+}  // namespace revaer

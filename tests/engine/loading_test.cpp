@@ -1,0 +1,181 @@
+// Loading of stored torrents in the background after start(): requests
+// that name a stored torrent before the loader reached it, stop() and
+// apply() during loading, and the progress counts.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <libtorrent/torrent_handle.hpp>
+
+#include "core/crypto.hpp"
+#include "engine/libtorrent/resume_files.hpp"
+#include "tests/engine/engine_fixture.hpp"
+
+namespace revaer::testing {
+namespace {
+
+constexpr std::size_t kStoredTorrents = 4;
+
+// A magnet with a random info-hash and no peers, so it never gets metadata.
+std::string lonely_magnet() {
+  return "magnet:?xt=urn:btih:" + random_hex(20) + "&dn=lonely";
+}
+
+class EngineLoading : public EngineFixture {
+ protected:
+  // Adds kStoredTorrents magnets, stops the engine and deletes their
+  // resume files, so the next start adds them from their records, then
+  // starts the engine with loading held.
+  void SetUp() override {
+    start_engine();
+    for (std::size_t i = 0; i < kStoredTorrents; ++i) {
+      magnets_.push_back(lonely_magnet());
+      const Result<std::string> added = engine_->add(magnet_request(magnets_.back()));
+      ASSERT_TRUE(added.ok()) << added.problem().detail;
+      ids_.push_back(added.value());
+    }
+    stop_engine();
+    for (const std::string& id : ids_) {
+      delete_file(resume_file_path(resume_dir().string(), id));
+    }
+    start_engine(true);
+  }
+
+  void release_and_wait() {
+    engine_->hold_loading_for_testing(false);
+    ASSERT_TRUE(engine_->wait_loaded(std::chrono::seconds(60)));
+  }
+
+  std::vector<std::string> magnets_;
+  std::vector<std::string> ids_;
+};
+
+TEST_F(EngineLoading, StartReturnsBeforeLoading) {
+  EXPECT_TRUE(engine_->running());
+  const LoadProgress while_held = engine_->load_progress();
+  EXPECT_EQ(while_held.loaded, 0u);
+  EXPECT_EQ(while_held.total, kStoredTorrents);
+  EXPECT_TRUE(while_held.loading());
+  EXPECT_TRUE(engine_->list().empty());
+  EXPECT_FALSE(engine_->wait_loaded(std::chrono::milliseconds(50)));
+
+  release_and_wait();
+  const LoadProgress done = engine_->load_progress();
+  EXPECT_EQ(done.loaded, kStoredTorrents);
+  EXPECT_FALSE(done.loading());
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, FindLoadsStoredTorrent) {
+  const std::optional<TorrentStatus> found = engine_->find(ids_.back());
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->id, ids_.back());
+  EXPECT_EQ(found->name, "lonely");
+  EXPECT_EQ(engine_->list().size(), 1u);
+  EXPECT_EQ(engine_->load_progress().loaded, 1u);
+  EXPECT_FALSE(engine_->find(new_uuid()).has_value());
+
+  release_and_wait();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, AddOfStoredTorrentConflicts) {
+  const Result<std::string> again = engine_->add(magnet_request(magnets_.back()));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.problem().status, 409);
+  EXPECT_EQ(again.problem().extensions.value("existing_id", ""), ids_.back());
+
+  release_and_wait();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+  EXPECT_EQ(store_.size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, AddWithStoredIdIsIdempotent) {
+  AddTorrentRequest same = magnet_request(magnets_.front());
+  same.id = ids_.front();
+  const Result<std::string> repeated = engine_->add(same);
+  ASSERT_TRUE(repeated.ok()) << repeated.problem().detail;
+  EXPECT_EQ(repeated.value(), ids_.front());
+
+  AddTorrentRequest other = magnet_request(lonely_magnet());
+  other.id = ids_.back();
+  const Result<std::string> conflict = engine_->add(other);
+  ASSERT_FALSE(conflict.ok());
+  EXPECT_EQ(conflict.problem().status, 409);
+
+  release_and_wait();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, ActionsOnStoredTorrents) {
+  const Status paused = engine_->pause(ids_[0]);
+  ASSERT_TRUE(paused.ok()) << paused.problem().detail;
+  EXPECT_TRUE(store_.record(ids_[0])->paused);
+
+  const Status removed = engine_->remove(ids_[1], false);
+  ASSERT_TRUE(removed.ok()) << removed.problem().detail;
+  EXPECT_FALSE(store_.record(ids_[1]).has_value());
+
+  const Status tagged = engine_->edit_tags(ids_[2], {"loaded-early"}, {});
+  ASSERT_TRUE(tagged.ok()) << tagged.problem().detail;
+  EXPECT_EQ(store_.record(ids_[2])->tags, std::vector<std::string>{"loaded-early"});
+
+  release_and_wait();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents - 1);
+  EXPECT_FALSE(engine_->find(ids_[1]).has_value());
+  EXPECT_TRUE(wait_for_state(ids_[0], TorrentState::stopped));
+}
+
+TEST_F(EngineLoading, StopDuringLoadingKeepsRecords) {
+  ASSERT_TRUE(engine_->find(ids_[0]));
+  const std::vector<TorrentRecord> before = store_.torrents();
+  const int puts_before = store_.put_count();
+  stop_engine();
+
+  EXPECT_EQ(store_.put_count(), puts_before);
+  const std::vector<TorrentRecord> after = store_.torrents();
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].id, before[i].id);
+    EXPECT_EQ(after[i].source, before[i].source);
+  }
+
+  start_engine();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, UncleanStartKeepsMarkerUntilLoaded) {
+  stop_engine();
+  const std::string marker = running_marker_path(resume_dir().string());
+  write_file_atomically(marker, "1\n");
+
+  start_engine(true);
+  stop_engine();
+  EXPECT_TRUE(std::filesystem::exists(marker));
+
+  start_engine();
+  stop_engine();
+  EXPECT_FALSE(std::filesystem::exists(marker));
+}
+
+TEST_F(EngineLoading, ApplyDuringLoadingReachesLaterTorrents) {
+  EngineOptions options = loopback_options(downloads(), resume_dir());
+  options.connections_limit_per_torrent = 7;
+  engine_->apply(options);
+
+  release_and_wait();
+  for (const std::string& id : ids_) {
+    lt::torrent_handle handle;
+    ASSERT_TRUE(wait_until([&] {
+      handle = engine_->torrent_handle_for_testing(id);
+      return handle.is_valid();
+    }));
+    EXPECT_EQ(handle.max_connections(), 7) << "torrent " << id;
+  }
+}
+
+}  // namespace
+}  // namespace revaer::testing
