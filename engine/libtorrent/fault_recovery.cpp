@@ -75,7 +75,9 @@ void LibtorrentEngine::on_listen_failed(const lt::listen_failed_alert& alert) {
 
 void LibtorrentEngine::on_listen_succeeded(const lt::listen_succeeded_alert& alert) {
   spdlog::info("libtorrent: {}", alert.message());
-  if (alert.socket_type == lt::socket_type_t::tcp) listen_port_ = alert.port;
+  // The alert may be older than a port change that apply() made since, so
+  // the port is read from the session rather than taken from the alert.
+  if (alert.socket_type == lt::socket_type_t::tcp) listen_port_ = session_->listen_port();
 
   const std::string prefix = listen_fault_prefix(alert.socket_type, alert.address);
   bool cleared = false;
