@@ -98,6 +98,9 @@ TEST_F(ConfigWatcherTest, LocalCommitReachesConsumers) {
   EXPECT_EQ(engine.calls(), 1u);
   ASSERT_TRUE(test::wait_until(
       [&] { return watcher.applied_revision() == committed; }, kWaitTimeout));
+  // The watcher publishes settings_changed just after it records the
+  // applied revision.
+  ASSERT_TRUE(test::wait_until([&] { return !events.events().empty(); }, kWaitTimeout));
 
   const auto published = events.events();
   ASSERT_EQ(published.size(), 1u);
