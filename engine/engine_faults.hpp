@@ -16,8 +16,8 @@ struct EngineFault {
   // Identifies the fault while it lasts: "listen tcp 127.0.0.1:6881",
   // "storage <torrent id>", "resume <torrent id>" or "alert_loop".
   std::string key;
-  // What failed, for operators: names the address, torrent, file or
-  // operation and the error.
+  // Description for operators of the address, torrent, file or operation
+  // that failed, with the error.
   std::string reason;
 };
 
@@ -27,8 +27,8 @@ using EngineFaultSink = std::function<void(const std::vector<EngineFault>&)>;
 
 // The current faults of one engine. Each change of the set (a new key, a
 // new reason, a removed key) calls the sink with the whole set, under the
-// object's lock, so the sink sees changes in order and must not call back
-// into this object. Thread-safe.
+// object's lock, so the sink receives changes in order and must not call
+// back into this object. Thread-safe.
 class EngineFaults {
  public:
   // `sink` may be empty.

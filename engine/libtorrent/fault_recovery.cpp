@@ -233,8 +233,9 @@ void LibtorrentEngine::retry_storage(const std::string& id, const lt::torrent_ha
   // libtorrent paused the torrent with the error. pause() clears the
   // auto-managed flag, so a torrent whose settings want it auto-managed
   // and that lacks the flag was stopped by a user and stays stopped.
-  // NOTE: a torrent with auto_managed off in its settings cannot be told
-  // apart, so it is resumed even when a user paused it after the error.
+  // NOTE: for a torrent with auto_managed off in its settings, a user pause
+  // looks the same, so it is resumed even when a user paused it after the
+  // error. The stored paused flag of its record could separate the cases.
   const bool queue_managed = static_cast<bool>(status.flags & lt::torrent_flags::auto_managed);
   if (!queue_managed && wants_auto_managed(id)) return;
   handle.resume();

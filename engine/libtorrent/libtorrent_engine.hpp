@@ -274,7 +274,7 @@ class LibtorrentEngine final : public Engine {
   void run_alert_iteration(std::chrono::steady_clock::time_point& next_status,
                            std::chrono::steady_clock::time_point& next_save,
                            std::vector<lt::alert*>& alerts);
-  // Sleeps for `pause` or until stop() asks the alert thread to end.
+  // Sleeps for `pause` or until stop() requests the alert thread to end.
   void wait_unless_stopping(std::chrono::milliseconds pause) const;
 
   // Session faults (fault_recovery.cpp), alert thread only: raised in

@@ -1,7 +1,7 @@
 // Kills revaerd with SIGKILL at random moments while it downloads several
-// torrents, restarts it each time, and checks that every torrent survives
-// each crash, that the payload arrives intact, and that each crash costs at
-// most about one piece per torrent of downloading again.
+// torrents and restarts it each time. Checks that every torrent survives
+// each crash and the payload arrives intact. Each crash may cost at most
+// about one piece per torrent of downloading again.
 
 #include <algorithm>
 #include <chrono>
@@ -156,7 +156,7 @@ class CappedSeeder {
   std::unique_ptr<lt::session> session_;
 };
 
-// The ids GET /v1/torrents lists (one page holds all of this test's
+// The ids GET /v1/torrents lists (one page contains all of this test's
 // torrents). Stores the response status and body in `last_response`.
 std::set<std::string> listed_ids(const RevaerDaemon& daemon, std::string& last_response) {
   const client::HttpResponse response = daemon.send("GET", "/v1/torrents?limit=200");

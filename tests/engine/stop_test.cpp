@@ -1,5 +1,5 @@
 // stop() with many torrents: every resume file is valid afterwards and a
-// restart loads every torrent; storage moves that had not started when the
+// restart loads every torrent. Storage moves that had not started when the
 // engine stopped run after the restart, and none leaves files behind.
 
 #include <sys/stat.h>

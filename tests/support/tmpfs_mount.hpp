@@ -9,7 +9,7 @@ namespace revaer::test {
 // A tmpfs of a fixed size mounted on an existing directory for one test,
 // so the test can fill a filesystem, which even root cannot write past.
 // Mounting needs root (CAP_SYS_ADMIN); when it fails, mounted() is false
-// and error() says why, so the test can skip. The destructor unmounts,
+// and error() returns the reason, so the test can skip. The destructor unmounts,
 // also when the test fails, lazily if files are still open.
 class TmpfsMount {
  public:
