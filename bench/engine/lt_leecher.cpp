@@ -23,20 +23,14 @@
 #include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_info.hpp>
 
+#include "loopback_settings.hpp"
+
 namespace {
 
 constexpr auto kTimeout = std::chrono::seconds(900);
 
 lt::settings_pack leecher_settings() {
-  lt::settings_pack pack;
-  pack.set_str(lt::settings_pack::listen_interfaces, "127.0.0.1:0");
-  pack.set_bool(lt::settings_pack::enable_dht, false);
-  pack.set_bool(lt::settings_pack::enable_lsd, false);
-  pack.set_bool(lt::settings_pack::enable_upnp, false);
-  pack.set_bool(lt::settings_pack::enable_natpmp, false);
-  pack.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-  pack.set_bool(lt::settings_pack::enable_incoming_utp, false);
-  pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+  lt::settings_pack pack = loopback_settings("127.0.0.1:0");
   pack.set_int(lt::settings_pack::alert_mask,
                static_cast<int>(lt::alert_category::status | lt::alert_category::error |
                                 lt::alert_category::storage));
