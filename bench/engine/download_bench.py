@@ -6,10 +6,13 @@ Generates a payload of random bytes, makes a .torrent with mktorrent,
 whitelists it in an opentracker and seeds it with lt_seeder. Each round
 downloads it once with a fresh revaerd and once with a fresh
 qbittorrent-nox (alternating, fresh save folders), times add to complete,
-reads the daemon's peak resident memory (VmHWM) and checks the SHA-1 of
-the downloaded file. Prints the medians, the ratio and, as the floor, the
-time to cp the file and to hash it with openssl. Started by
-bench/engine/run.sh.
+reads the daemon's peak resident memory (VmHWM) and CPU time and the
+seeder's CPU time during the run, and checks the SHA-1 of the downloaded
+file. Each round also runs lt_leecher, a bare libtorrent client with
+default settings and revaerd's disk backend, which shows what revaerd adds
+on top of libtorrent; one untimed lt_leecher download warms the seeder up
+first. Prints the medians, the ratios and, as the floor, the time to cp
+the file and to hash it with openssl. Started by bench/engine/run.sh.
 """
 
 import argparse
@@ -18,6 +21,7 @@ import hashlib
 import http.client
 import json
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -54,6 +58,13 @@ def peak_rss_mib(pid):
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024.0
     return float("nan")
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a running process, from /proc/PID/stat."""
+    with open("/proc/%d/stat" % pid) as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def sha1_of(path):
@@ -128,12 +139,13 @@ def run_revaerd(binary, work, metainfo, payload_name, expected_sha1):
         wait_until("the revaerd download", finished, timeout=900, interval=0.05)
         elapsed = time.monotonic() - started
         peak = peak_rss_mib(proc.pid)
+        cpu = cpu_seconds(proc.pid)
     finally:
         stop(proc)
     downloaded = os.path.join(downloads, payload_name)
     if sha1_of(downloaded) != expected_sha1:
         sys.exit("bench: revaerd downloaded different bytes")
-    return elapsed, peak
+    return elapsed, peak, cpu
 
 
 def run_qbittorrent(work, metainfo, payload_name, expected_sha1):
@@ -181,12 +193,30 @@ def run_qbittorrent(work, metainfo, payload_name, expected_sha1):
         wait_until("the qbittorrent-nox download", finished, timeout=900, interval=0.05)
         elapsed = time.monotonic() - started
         peak = peak_rss_mib(proc.pid)
+        cpu = cpu_seconds(proc.pid)
     finally:
         stop(proc)
     downloaded = os.path.join(downloads, payload_name)
     if sha1_of(downloaded) != expected_sha1:
         sys.exit("bench: qbittorrent-nox downloaded different bytes")
-    return elapsed, peak
+    return elapsed, peak, cpu
+
+
+def run_bare_libtorrent(binary, work, torrent_path, payload_name, expected_sha1, disk_io):
+    downloads = os.path.join(work, "lt-downloads")
+    os.makedirs(downloads)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([binary, torrent_path, downloads, disk_io], check=True,
+                            stdout=subprocess.PIPE, text=True, timeout=960)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    elapsed = float(result.stdout.strip())
+    if sha1_of(os.path.join(downloads, payload_name)) != expected_sha1:
+        sys.exit("bench: lt_leecher downloaded different bytes")
+    # Includes the session's shutdown, unlike the daemons' figures. The
+    # peak memory of children is a maximum over all of them, so none is
+    # reported.
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return elapsed, float("nan"), cpu
 
 
 def write_payload(path, size_mib):
@@ -206,6 +236,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--revaerd", required=True)
     parser.add_argument("--seeder", required=True)
+    parser.add_argument("--leecher", required=True)
     parser.add_argument("--size-mib", type=int, default=2048)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -254,29 +285,53 @@ def main():
         os.remove(cp_target)
         sha1_s = timed(["openssl", "dgst", "-sha1", payload])
 
-        ours, theirs = [], []
+        # lt_leecher uses the disk backend that revaerd uses.
+        disk_io = os.environ.get("REVAER_DISK_IO", "posix")
+
+        # The seeder's first download costs it about 2 s more CPU time than
+        # later ones, which would land in revaerd's first round.
+        warm_up_dir = os.path.join(work, "warm-up")
+        os.makedirs(warm_up_dir)
+        warm_up = run_bare_libtorrent(args.leecher, warm_up_dir, torrent_path, payload_name,
+                                      expected_sha1, disk_io)
+        shutil.rmtree(warm_up_dir)
+        print("warm-up lt_leecher download_s=%.2f (not counted)" % warm_up[0], flush=True)
+
+        ours, theirs, bare = [], [], []
         for round_number in range(1, args.rounds + 1):
-            for name in ("revaerd", "qbittorrent-nox"):
+            for name in ("revaerd", "qbittorrent-nox", "lt_leecher"):
                 run_dir = os.path.join(work, "run")
                 os.makedirs(run_dir)
+                seeder_cpu_before = cpu_seconds(seeder.pid)
                 if name == "revaerd":
                     result = run_revaerd(args.revaerd, run_dir, metainfo, payload_name,
                                          expected_sha1)
                     ours.append(result)
-                else:
+                elif name == "qbittorrent-nox":
                     result = run_qbittorrent(run_dir, metainfo, payload_name, expected_sha1)
                     theirs.append(result)
+                else:
+                    result = run_bare_libtorrent(args.leecher, run_dir, torrent_path,
+                                                 payload_name, expected_sha1, disk_io)
+                    bare.append(result)
+                seeder_cpu = cpu_seconds(seeder.pid) - seeder_cpu_before
                 shutil.rmtree(run_dir)
-                print("round %d %s download_s=%.2f peak_rss_mib=%.0f" %
-                      (round_number, name, result[0], result[1]), flush=True)
+                print("round %d %s download_s=%.2f peak_rss_mib=%.0f cpu_s=%.2f "
+                      "seeder_cpu_s=%.2f" % (round_number, name, result[0], result[1],
+                                              result[2], seeder_cpu), flush=True)
 
         our_s = statistics.median(r[0] for r in ours)
         their_s = statistics.median(r[0] for r in theirs)
-        print("size_mib=%d revaerd_s=%.2f qbittorrent_s=%.2f ratio=%.2f "
-              "revaerd_peak_rss_mib=%.0f qbittorrent_peak_rss_mib=%.0f cp_s=%.2f sha1_s=%.2f" %
-              (args.size_mib, our_s, their_s, our_s / their_s,
+        bare_s = statistics.median(r[0] for r in bare)
+        print("size_mib=%d disk_io=%s revaerd_s=%.2f qbittorrent_s=%.2f ratio=%.2f "
+              "lt_leecher_s=%.2f revaerd_to_lt_leecher=%.2f "
+              "revaerd_peak_rss_mib=%.0f qbittorrent_peak_rss_mib=%.0f "
+              "revaerd_cpu_s=%.2f qbittorrent_cpu_s=%.2f lt_leecher_cpu_s=%.2f "
+              "cp_s=%.2f sha1_s=%.2f" %
+              (args.size_mib, disk_io, our_s, their_s, our_s / their_s, bare_s, our_s / bare_s,
                statistics.median(r[1] for r in ours), statistics.median(r[1] for r in theirs),
-               cp_s, sha1_s))
+               statistics.median(r[2] for r in ours), statistics.median(r[2] for r in theirs),
+               statistics.median(r[2] for r in bare), cp_s, sha1_s))
     finally:
         for proc in procs:
             stop(proc)

@@ -19,6 +19,8 @@
 #include <libtorrent/torrent_flags.hpp>
 #include <libtorrent/torrent_info.hpp>
 
+#include "loopback_settings.hpp"
+
 namespace {
 
 std::atomic<bool> stop_requested{false};
@@ -26,15 +28,7 @@ std::atomic<bool> stop_requested{false};
 void request_stop(int) { stop_requested = true; }
 
 lt::settings_pack seeder_settings(const std::string& port) {
-  lt::settings_pack pack;
-  pack.set_str(lt::settings_pack::listen_interfaces, "127.0.0.1:" + port);
-  pack.set_bool(lt::settings_pack::enable_dht, false);
-  pack.set_bool(lt::settings_pack::enable_lsd, false);
-  pack.set_bool(lt::settings_pack::enable_upnp, false);
-  pack.set_bool(lt::settings_pack::enable_natpmp, false);
-  pack.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-  pack.set_bool(lt::settings_pack::enable_incoming_utp, false);
-  pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+  lt::settings_pack pack = loopback_settings("127.0.0.1:" + port);
   pack.set_int(lt::settings_pack::alert_mask, 0);
   return pack;
 }

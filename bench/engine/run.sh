@@ -12,7 +12,8 @@ build=$(realpath -m "${REVAER_BUILD_DIR:-$root/build}")
 
 "$root/scripts/bootstrap.sh" --bench
 cmake -S "$root" -B "$build" -G Ninja -DREVAER_BUILD_BENCH=ON >/dev/null
-cmake --build "$build" --target revaerd lt_seeder
+cmake --build "$build" --target revaerd lt_seeder lt_leecher
 
 exec python3 "$root/bench/engine/download_bench.py" --revaerd "$build/revaerd" \
-  --seeder "$build/bench/lt_seeder" --size-mib "${SIZE_MIB:-2048}" --rounds "${ROUNDS:-3}"
+  --seeder "$build/bench/lt_seeder" --leecher "$build/bench/lt_leecher" \
+  --size-mib "${SIZE_MIB:-2048}" --rounds "${ROUNDS:-3}"
