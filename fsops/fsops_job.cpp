@@ -118,6 +118,8 @@ class JobRunner {
   bool resumed_ = false;
   // Whether the record on disk is this attempt's, in state "running".
   bool running_record_saved_ = false;
+  // Whether a record file existed before this attempt or was saved by it.
+  bool record_exists_ = false;
 };
 
 void JobRunner::load_record() {
@@ -125,6 +127,7 @@ void JobRunner::load_record() {
   if (!options_.meta_dir.empty()) {
     stored = load_meta(meta_path(options_.meta_dir, job_.torrent_id));
   }
+  record_exists_ = stored.has_value();
   // A record for another payload or library starts over: its staging area
   // belongs to the old library root and its stages to the old payload.
   if (stored && same_payload(*stored, job_) &&
@@ -144,7 +147,12 @@ void JobRunner::load_record() {
 void JobRunner::save_record() {
   meta_.updated_at_ms = now_unix_ms();
   if (!options_.meta_dir.empty()) {
-    save_meta(meta_path(options_.meta_dir, job_.torrent_id), meta_);
+    // The first record of a new job is not flushed. A power loss can then
+    // lose it, and the job starts over, as it must anyway: nothing done
+    // before this save needs keeping. Every later save flushes, and with
+    // it the folder, so the record is durable from the next save on.
+    save_meta(meta_path(options_.meta_dir, job_.torrent_id), meta_, record_exists_);
+    record_exists_ = true;
     running_record_saved_ = meta_.state == "running";
   }
 }
