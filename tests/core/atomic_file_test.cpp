@@ -24,6 +24,21 @@ TEST(AtomicFile, ReplacesContentsAndLeavesNoTemporary) {
   EXPECT_EQ(entries, 1);
 }
 
+TEST(AtomicFile, UnflushedWriteReplacesContents) {
+  test::TempDir dir;
+  const auto path = dir.path() / "state.resume";
+  write_file_atomically(path, "first", /*flush=*/false);
+  EXPECT_EQ(test::read_file_bytes(path), "first");
+  write_file_atomically(path, "second", /*flush=*/false);
+  EXPECT_EQ(test::read_file_bytes(path), "second");
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry :
+       std::filesystem::directory_iterator(dir.path())) {
+    ++entries;
+  }
+  EXPECT_EQ(entries, 1);
+}
+
 TEST(AtomicFile, FailureKeepsOldFile) {
   test::TempDir dir;
   const auto path = dir.path() / "missing-folder" / "file";
