@@ -47,7 +47,7 @@ void sync_folder(const std::filesystem::path& folder) {
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path,
-                           std::string_view contents) {
+                           std::string_view contents, bool flush) {
   const std::filesystem::path folder =
       path.has_parent_path() ? path.parent_path() : ".";
   const std::filesystem::path temporary =
@@ -60,7 +60,7 @@ void write_file_atomically(const std::filesystem::path& path,
   }
   try {
     write_all(fd, contents, temporary);
-    if (::fsync(fd) != 0) {
+    if (flush && ::fsync(fd) != 0) {
       fail("flush", temporary);
     }
   } catch (...) {
@@ -75,7 +75,9 @@ void write_file_atomically(const std::filesystem::path& path,
     errno = saved;
     fail("rename temporary file to", path);
   }
-  sync_folder(folder);
+  if (flush) {
+    sync_folder(folder);
+  }
 }
 
 }  // namespace revaer

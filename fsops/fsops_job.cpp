@@ -108,6 +108,7 @@ class JobRunner {
   FsopsStatus interrupt(std::string_view stage, const std::string& reason);
   FsopsStatus report_earlier_failure();
   FsopsStatus complete();
+  bool record_needed_after(const StageEntry& stage, const StageContext& context) const;
 
   const FsopsJob& job_;
   const FsPolicyView& policy_;
@@ -115,6 +116,10 @@ class JobRunner {
   const FsopsStatusSink& sink_;
   FsopsMeta meta_;
   bool resumed_ = false;
+  // Whether the record on disk is this attempt's, in state "running".
+  bool running_record_saved_ = false;
+  // Whether a record file existed before this attempt or was saved by it.
+  bool record_exists_ = false;
 };
 
 void JobRunner::load_record() {
@@ -122,12 +127,14 @@ void JobRunner::load_record() {
   if (!options_.meta_dir.empty()) {
     stored = load_meta(meta_path(options_.meta_dir, job_.torrent_id));
   }
+  record_exists_ = stored.has_value();
   // A record for another payload or library starts over: its staging area
   // belongs to the old library root and its stages to the old payload.
   if (stored && same_payload(*stored, job_) &&
       (stored->state == "completed" || stored->library_root == policy_.library_root.string())) {
     meta_ = std::move(*stored);
     resumed_ = true;
+    running_record_saved_ = meta_.state == "running";
     return;
   }
   meta_ = FsopsMeta{};
@@ -140,8 +147,31 @@ void JobRunner::load_record() {
 void JobRunner::save_record() {
   meta_.updated_at_ms = now_unix_ms();
   if (!options_.meta_dir.empty()) {
-    save_meta(meta_path(options_.meta_dir, job_.torrent_id), meta_);
+    // The first record of a new job is not flushed. A power loss can then
+    // lose it, and the job starts over, as it must anyway: nothing done
+    // before this save needs keeping. Every later save flushes, and with
+    // it the folder, so the record is durable from the next save on.
+    save_meta(meta_path(options_.meta_dir, job_.torrent_id), meta_, record_exists_);
+    record_exists_ = true;
+    running_record_saved_ = meta_.state == "running";
   }
+}
+
+// Saving the record after a stage makes its completion survive a crash.
+// Each save waits for two flushes (the record and its folder), so the
+// runner leaves it out after a stage that a resumed run can redo without
+// harm. A check writes nothing and runs on every attempt anyway. A stage
+// that returned through StageContext::skip() changed nothing on disk, so
+// redoing it does what the first run did, or under a changed policy what
+// a new attempt would do. The next save, a failure or a stop records such
+// a stage as finished. The first stage of an attempt always saves, so
+// that after a crash the worker finds the job among the interrupted ones,
+// and the last stage saves because a completed job must never run again.
+bool JobRunner::record_needed_after(const StageEntry& stage, const StageContext& context) const {
+  if (!running_record_saved_ || stage.name == kFsopsStages.back()) {
+    return true;
+  }
+  return !stage.check_only && !context.skipped;
 }
 
 FsopsStatus JobRunner::fail(std::string_view stage, const std::string& reason) {
@@ -222,6 +252,7 @@ FsopsStatus JobRunner::run() {
     }
     sink_(job_.torrent_id, FsopsStatus{"running", std::string(stage.name), std::nullopt},
           std::nullopt);
+    context.skipped = false;
     Status outcome = run_stage(stage, context);
     if (!outcome && options_.stop_requested && options_.stop_requested()) {
       return interrupt(stage.name, outcome.problem().detail);
@@ -236,6 +267,9 @@ FsopsStatus JobRunner::run() {
     }
     if (stage.name == kFsopsStages.back()) {
       meta_.state = "completed";
+    }
+    if (!record_needed_after(stage, context)) {
+      continue;
     }
     try {
       save_record();

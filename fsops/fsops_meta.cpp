@@ -96,12 +96,12 @@ std::optional<FsopsMeta> load_meta(const fs::path& path) {
   }
 }
 
-void save_meta(const fs::path& path, const FsopsMeta& meta) {
+void save_meta(const fs::path& path, const FsopsMeta& meta, bool flush) {
   const fs::path folder = path.parent_path();
   if (fs::create_directories(folder)) {
     fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace);
   }
-  write_file_atomically(path, to_json(meta).dump(2) + "\n");
+  write_file_atomically(path, to_json(meta).dump(2) + "\n", flush);
 }
 
 std::vector<FsopsMeta> interrupted_jobs(const fs::path& meta_dir) {

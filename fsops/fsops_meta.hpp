@@ -59,8 +59,9 @@ std::filesystem::path meta_path(const std::filesystem::path& meta_dir,
 std::optional<FsopsMeta> load_meta(const std::filesystem::path& path);
 
 // Writes a record atomically, creating its folder (mode 0700) when missing.
-// Throws std::system_error.
-void save_meta(const std::filesystem::path& path, const FsopsMeta& meta);
+// Without `flush` the record survives a killed process but maybe not a
+// power loss (see write_file_atomically). Throws std::system_error.
+void save_meta(const std::filesystem::path& path, const FsopsMeta& meta, bool flush = true);
 
 // Lists the records in `meta_dir` whose state is "running": jobs that a
 // crash or a stop interrupted.

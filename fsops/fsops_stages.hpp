@@ -25,6 +25,16 @@ struct StageContext {
   // Saves the job record now; stages call it before a step that must be
   // known after a crash.
   std::function<void()> save_record;
+  // Whether the current stage called skip(), leaving the disk unchanged.
+  bool skipped = false;
+
+  // Returns success for a stage that the policy or payload turns off, and
+  // marks it as having changed nothing, so the runner need not save the
+  // job record after it.
+  Status skip() {
+    skipped = true;
+    return Done{};
+  }
 
   std::filesystem::path staging_root() const;
   std::filesystem::path tree() const;         // staging_root/payload/<name>

@@ -151,7 +151,7 @@ Status verify_or_repair(StageContext& context, const std::string& relative) {
 
 Status stage_par2(StageContext& context) {
   if (context.policy.par2 == "disabled" || !context.meta.source_is_folder) {
-    return Done{};
+    return context.skip();
   }
   for (const std::string& relative : list_regular_files(context.job.source)) {
     if (!is_par2_index(relative)) {
@@ -167,7 +167,7 @@ Status stage_par2(StageContext& context) {
 
 Status stage_extract(StageContext& context) {
   if (!context.policy.extract || !context.meta.source_is_folder) {
-    return Done{};
+    return context.skip();
   }
   const fs::path work = context.staging_root() / "extract";
   const auto umask = context.resolved.umask;

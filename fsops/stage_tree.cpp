@@ -121,7 +121,7 @@ void apply_folder_policy(const fs::path& root, const ResolvedFsPolicy& resolved)
 
 Status stage_flatten(StageContext& context) {
   if (!context.policy.flatten || !context.meta.source_is_folder) {
-    return Done{};
+    return context.skip();
   }
   if (const auto conflict = flatten_conflict(context)) {
     return Problem::conflict(*conflict);
@@ -172,7 +172,7 @@ Status stage_transfer(StageContext& context) {
 Status stage_permissions(StageContext& context) {
   const ResolvedFsPolicy& resolved = context.resolved;
   if (!resolved.file_mode && !resolved.dir_mode && !resolved.uid && !resolved.gid) {
-    return Done{};
+    return context.skip();
   }
   const fs::path tree = context.tree();
   const auto apply = [&resolved](const fs::path& path, bool folder) {
@@ -199,7 +199,7 @@ Status stage_cleanup(StageContext& context) {
   const ResolvedFsPolicy& resolved = context.resolved;
   if ((resolved.keep_globs.empty() && resolved.drop_globs.empty()) ||
       !context.meta.source_is_folder) {
-    return Done{};
+    return context.skip();
   }
   const fs::path tree = context.tree();
   int removed = 0;

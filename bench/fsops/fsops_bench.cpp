@@ -5,7 +5,11 @@
 //
 // copy and hardlink place PAYLOAD in LIBRARY_ROOT with that transfer mode.
 // extract also unpacks every archive in the PAYLOAD folder. Its transfer
-// is by hardlink, so the archive bytes themselves are not copied.
+// is by hardlink, so the archive bytes themselves are not copied. As in
+// revaerd, the job keeps its record (.revaer.meta), here in a new folder
+// beside LIBRARY_ROOT that is removed at exit.
+
+#include <stdlib.h>
 
 #include <chrono>
 #include <cstdio>
@@ -33,13 +37,26 @@ int main(int argc, char** argv) {
   policy.library_root = argv[3];
   policy.move_mode = mode == "copy" ? "copy" : "hardlink";
   policy.extract = mode == "extract";
-  const revaer::FsopsRunOptions options;  // default extraction caps
+  std::filesystem::path library_root = policy.library_root;
+  if (!library_root.has_filename()) {
+    library_root = library_root.parent_path();  // a trailing '/'
+  }
+  std::string meta_template =
+      (library_root.parent_path() / ".fsops-bench-meta.XXXXXX").string();
+  if (::mkdtemp(meta_template.data()) == nullptr) {
+    std::perror("could not create the folder of the job record");
+    return 2;
+  }
+  revaer::FsopsRunOptions options;  // default extraction caps
+  options.meta_dir = meta_template;
 
   const revaer::FsopsJob job{"bench", argv[2]};
   const auto started = std::chrono::steady_clock::now();
   const revaer::FsopsStatus status = revaer::run_fsops_job(
       job, policy, options, [](const auto&, const auto&, const auto&) {});
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  std::error_code ignored;
+  std::filesystem::remove_all(options.meta_dir, ignored);
 
   if (status.state != "completed") {
     std::fprintf(stderr, "job failed in %s: %s\n", status.step.value_or("?").c_str(),

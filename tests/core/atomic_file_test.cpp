@@ -10,18 +10,31 @@
 namespace revaer {
 namespace {
 
+int entry_count(const std::filesystem::path& folder) {
+  int entries = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(folder)) {
+    ++entries;
+  }
+  return entries;
+}
+
 TEST(AtomicFile, ReplacesContentsAndLeavesNoTemporary) {
   test::TempDir dir;
   const auto path = dir.path() / "state.resume";
   write_file_atomically(path, "first");
   write_file_atomically(path, "second");
   EXPECT_EQ(test::read_file_bytes(path), "second");
-  int entries = 0;
-  for ([[maybe_unused]] const auto& entry :
-       std::filesystem::directory_iterator(dir.path())) {
-    ++entries;
-  }
-  EXPECT_EQ(entries, 1);
+  EXPECT_EQ(entry_count(dir.path()), 1);
+}
+
+TEST(AtomicFile, UnflushedWriteReplacesContents) {
+  test::TempDir dir;
+  const auto path = dir.path() / "state.resume";
+  write_file_atomically(path, "first", /*flush=*/false);
+  EXPECT_EQ(test::read_file_bytes(path), "first");
+  write_file_atomically(path, "second", /*flush=*/false);
+  EXPECT_EQ(test::read_file_bytes(path), "second");
+  EXPECT_EQ(entry_count(dir.path()), 1);
 }
 
 TEST(AtomicFile, FailureKeepsOldFile) {

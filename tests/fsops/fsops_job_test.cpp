@@ -2,9 +2,11 @@
 
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -106,6 +108,68 @@ TEST_F(FsopsJobTest, MetaRecordListsFinishedStages) {
   EXPECT_EQ(record->library_path, (library() / "Show").string());
   EXPECT_EQ(record->finished_stages.size(), kFsopsStages.size());
   EXPECT_EQ(record->source, payload().string());
+}
+
+TEST_F(FsopsJobTest, RecordSavedOnlyAfterStagesThatWrote) {
+  // The number of finished stages in the record on disk before each stage;
+  // -1 when there is no record yet.
+  std::map<std::string, int> saved_before;
+  options_.before_stage = [this, &saved_before](std::string_view stage) -> Status {
+    const auto record = meta();
+    saved_before[std::string(stage)] =
+        record ? static_cast<int>(record->finished_stages.size()) : -1;
+    return Done{};
+  };
+  ASSERT_EQ(run().state, "completed");
+  // A hardlink job without par2, extraction, flatten, modes or cleanup:
+  // validate_policy saves the first record, locate_source and transfer
+  // write files, and finalise completes the job. Stages that had nothing
+  // to do are recorded with the next save.
+  const std::map<std::string, int> expected = {
+      {"validate_policy", -1}, {"check_allow_paths", 1}, {"locate_source", 1},
+      {"par2", 3},             {"extract", 3},           {"flatten", 3},
+      {"transfer", 3},         {"permissions", 7},       {"cleanup", 7},
+      {"finalise", 7}};
+  EXPECT_EQ(saved_before, expected);
+  EXPECT_EQ(meta()->finished_stages.size(), kFsopsStages.size());
+}
+
+TEST_F(FsopsJobTest, ResumeAfterCrashRedoesSkippedStages) {
+  // The child process dies before cleanup, as in a crash: nothing after
+  // the transfer stage's record reaches the disk.
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    options_.before_stage = [](std::string_view stage) -> Status {
+      if (stage == "cleanup") {
+        ::_exit(0);
+      }
+      return Done{};
+    };
+    run();
+    ::_exit(1);  // the job did not reach cleanup
+  }
+  int wait_status = 0;
+  ASSERT_EQ(::waitpid(child, &wait_status, 0), child);
+  ASSERT_TRUE(WIFEXITED(wait_status));
+  ASSERT_EQ(WEXITSTATUS(wait_status), 0);
+  const auto interrupted = meta();
+  ASSERT_TRUE(interrupted.has_value());
+  EXPECT_EQ(interrupted->state, "running");
+  EXPECT_TRUE(interrupted->finished("transfer"));
+  EXPECT_FALSE(interrupted->finished("permissions"));
+  EXPECT_FALSE(fs::exists(library() / "Show"));
+
+  const FsopsStatus status = run();
+  ASSERT_EQ(status.state, "completed") << status.error.value_or("");
+  EXPECT_EQ(test::read_file_bytes(library() / "Show" / "notes.txt"), "notes");
+  EXPECT_EQ(inode_of(library() / "Show" / "notes.txt"), inode_of(payload() / "notes.txt"));
+  EXPECT_EQ(steps("locate_source", "completed"), 0u);
+  EXPECT_EQ(steps("transfer", "completed"), 0u);
+  EXPECT_EQ(steps("permissions", "completed"), 1u);
+  EXPECT_EQ(steps("finalise", "completed"), 1u);
+  EXPECT_EQ(meta()->state, "completed");
+  EXPECT_FALSE(fs::exists(library() / ".revaer-staging-torrent-1"));
 }
 
 TEST_F(FsopsJobTest, RerunOfFinishedJobDoesNothing) {
