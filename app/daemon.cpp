@@ -102,7 +102,7 @@ std::optional<FsopsJob> fsops_job_for(const TorrentStatus& torrent) {
   return FsopsJob{torrent.id, fs::path(torrent.download_dir) / root};
 }
 
-Status rerun_postprocess(FsopsWorker& fsops, const TorrentStatus& torrent) {
+Status rerun_postprocess(FsopsWorker& fsops, Engine& engine, const TorrentStatus& torrent) {
   if (torrent.state != TorrentState::seeding && torrent.state != TorrentState::completed) {
     return Problem::conflict("Torrent " + torrent.id + " has not finished downloading.");
   }
@@ -115,6 +115,9 @@ Status rerun_postprocess(FsopsWorker& fsops, const TorrentStatus& torrent) {
     return Problem::conflict("Torrent " + torrent.id + " has no payload to post-process.");
   }
   job->rerun_failed = true;
+  // Marks the job queued before the 202, so a client that reads the
+  // torrent next gets state pending, not the failure being rerun.
+  engine.set_fsops_status(torrent.id, FsopsStatus{}, std::nullopt);
   spdlog::info("fsops: torrent {} queued again on request", torrent.id);
   fsops.submit(std::move(*job));
   return Done{};
@@ -280,8 +283,8 @@ int run_daemon(const DaemonOptions& options) {
   api.events = &event_streams;
   api.metrics = &metrics;
   api.health = &health;
-  api.rerun_postprocess = [&fsops](const TorrentStatus& torrent) {
-    return rerun_postprocess(*fsops, torrent);
+  api.rerun_postprocess = [&fsops, &engine](const TorrentStatus& torrent) {
+    return rerun_postprocess(*fsops, engine, torrent);
   };
   HttpServer server(io, std::move(api));
   const tcp::endpoint bound =

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Post-processing speed against the standard tools on the same files:
-# copy (cp -r, and cp -r followed by sync), hardlink (cp -al), and
+# copy (cp -r, and cp -r followed by sync), hardlink (cp -al, and cp -al
+# followed by sync), and
 # extraction of a zip (bsdtar) and a 7z archive (7z). Each prints one line
 # with the median seconds of ROUNDS runs and speed_ratio = tool seconds /
 # revaer seconds (above 1 means revaer is faster).
@@ -94,6 +95,11 @@ compare copy_synced "cp -r; sync" "$work/library" \
   bash -c 'cp -r "$1" "$2" && sync' copy-synced "$work/payload" "$work/library/" -- \
   copy "$work/payload"
 compare hardlink "cp -al" "$work/library" cp -al "$work/payload" "$work/library/" -- \
+  hardlink "$work/payload"
+# revaer's job record is flushed after the stages that change files; this
+# line gives cp -al a flush too.
+compare hardlink_synced "cp -al; sync" "$work/library" \
+  bash -c 'cp -al "$1" "$2" && sync' hardlink-synced "$work/payload" "$work/library/" -- \
   hardlink "$work/payload"
 
 make_random_files "$work/content" "$archive_mib" 4
