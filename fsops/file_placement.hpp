@@ -2,11 +2,14 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <utility>
+#include <vector>
 
 namespace revaer {
 
@@ -37,23 +40,64 @@ mode_t mode_after_umask(mode_t requested, std::optional<mode_t> umask);
 
 // Copies the regular file `from` to the new file `to` with `mode` (exactly
 // that mode when `exact`, else reduced by the process umask). Data is
-// flushed before this returns. `to` must not exist. On failure the partial
-// `to` is removed and std::system_error is thrown; `from` is only read.
+// flushed before this returns unless `flush` is false. `to` must not
+// exist. On failure the partial `to` is removed and std::system_error is
+// thrown; `from` is only read.
 void copy_file_exclusive(const std::filesystem::path& from, const std::filesystem::path& to,
-                         mode_t mode, bool exact);
+                         mode_t mode, bool exact, bool flush = true);
 
-// Options of place_file.
+// Options of PlacementBatch and place_file.
 struct PlacementOptions {
   bool hardlink = false;        // link(); copies when the filesystems differ
   std::optional<mode_t> umask;  // applied to copies
 };
 
-// Places the regular file `from` at `to` under a temporary name in the
-// same folder (".revaer-part-<name>"), renamed over `to` once complete, so
-// `to` never shows a partial file. A stale temporary from an interrupted
-// run is replaced. Returns true when a hardlink was requested but the file
-// was copied because `from` and `to` are on different filesystems. Throws
-// std::system_error; the temporary is removed on failure.
+// Places regular files, hardlinked or copied, so that no target ever
+// shows a partial file. A hardlink is made at its target at once, since
+// link() never leaves a partial file. A copy is written under a temporary
+// name in the target's folder (".revaer-part-<name>", a stale one from an
+// interrupted run is replaced), and finish() flushes every pending copy
+// and then renames each over its target. Flushing the copies together
+// (one syncfs() of their filesystem) lets one journal commit cover many
+// files, where a flush per file costs one commit each. Throws
+// std::system_error; the destructor removes the temporaries that finish()
+// did not rename.
+class PlacementBatch {
+ public:
+  explicit PlacementBatch(PlacementOptions options) : options_(std::move(options)) {}
+  ~PlacementBatch();
+  PlacementBatch(const PlacementBatch&) = delete;
+  PlacementBatch& operator=(const PlacementBatch&) = delete;
+
+  // Places `from` at `to`, or writes its copy for finish() to publish.
+  // `to` must not exist. Finishes the batch first when it contains
+  // kMaxPendingCopies copies. Every target of a batch must be
+  // on one filesystem, since finish() flushes them with one syncfs().
+  void add(const std::filesystem::path& from, const std::filesystem::path& to);
+  // Flushes the pending copies and renames each over its target.
+  void finish();
+  // True when a hardlink was requested but a file was copied because the
+  // two paths are on different filesystems.
+  bool copied_across_devices() const { return copied_across_devices_; }
+
+  // Copies written before finish() runs by itself, which bounds the files
+  // an interruption leaves to copy again.
+  static constexpr std::size_t kMaxPendingCopies = 1024;
+
+ private:
+  struct PendingCopy {
+    std::filesystem::path part;
+    std::filesystem::path target;
+  };
+
+  PlacementOptions options_;
+  std::vector<PendingCopy> pending_;
+  int flush_folder_ = -1;  // opened before the first copy, for syncfs()
+  bool copied_across_devices_ = false;
+};
+
+// Places one file as PlacementBatch does and finishes at once. Returns
+// PlacementBatch::copied_across_devices().
 bool place_file(const std::filesystem::path& from, const std::filesystem::path& to,
                 const PlacementOptions& options);
 

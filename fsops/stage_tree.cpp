@@ -149,15 +149,22 @@ Status stage_transfer(StageContext& context) {
       copied_across_devices = place_file(context.job.source, tree, placement);
     }
   } else {
+    PlacementBatch batch(placement);
+    fs::path created_folder;
     for (const std::string& relative : files_to_transfer(context)) {
       const fs::path target =
           tree / (context.policy.flatten ? fs::path(file_name(relative)) : fs::path(relative));
       if (fs::exists(fs::symlink_status(target))) {
         continue;  // placed by par2, extraction or an interrupted run
       }
-      create_folders(target.parent_path(), placement.umask);
-      copied_across_devices |= place_file(context.job.source / relative, target, placement);
+      if (target.parent_path() != created_folder) {
+        create_folders(target.parent_path(), placement.umask);
+        created_folder = target.parent_path();
+      }
+      batch.add(context.job.source / relative, target);
     }
+    batch.finish();
+    copied_across_devices = batch.copied_across_devices();
   }
   remove_partial_files(tree);
   if (copied_across_devices) {

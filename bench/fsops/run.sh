@@ -10,9 +10,10 @@
 #   SIZE_MIB=512 ARCHIVE_MIB=256 ROUNDS=5 bench/fsops/run.sh
 #   BOOTSTRAP=0 bench/fsops/run.sh   # bsdtar and 7z already installed
 #
-# SIZE_MIB (default 2048) is the payload of copy and hardlink, in four
-# files; ARCHIVE_MIB (default 1024) is the content of each archive. The
-# files are random bytes, so the archives barely compress, as with media.
+# SIZE_MIB (default 2048) is the payload of copy and hardlink, in
+# PAYLOAD_FILES (default 4) files; ARCHIVE_MIB (default 1024) is the
+# content of each archive. The files are random bytes, so the archives
+# barely compress, as with media.
 # Everything happens under WORK_DIR (default: a new folder in /tmp), which
 # needs about 2 * SIZE_MIB + 5 * ARCHIVE_MIB of free space. Files are read
 # from the page cache in every run, by the tool and by revaer alike.
@@ -20,6 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(realpath -m "${REVAER_BUILD_DIR:-$root/build}")
 size_mib=${SIZE_MIB:-2048}
+payload_files=${PAYLOAD_FILES:-4}
 archive_mib=${ARCHIVE_MIB:-1024}
 rounds=${ROUNDS:-3}
 
@@ -40,7 +42,7 @@ make_random_files() {
   local folder=$1 mib=$2 count=$3
   mkdir -p "$folder"
   for i in $(seq "$count"); do
-    head -c "$((mib / count))M" /dev/urandom >"$folder/part-$i.bin"
+    head -c "$((mib * 1024 / count))K" /dev/urandom >"$folder/part-$i.bin"
   done
 }
 
@@ -84,7 +86,7 @@ compare() {
     "speed_ratio=$(python3 -c "print(f'{$tool_median / $revaer_median:.2f}')")"
 }
 
-make_random_files "$work/payload" "$size_mib" 4
+make_random_files "$work/payload" "$size_mib" "$payload_files"
 cat "$work"/payload/* >/dev/null  # into the page cache
 
 compare copy "cp -r" "$work/library" cp -r "$work/payload" "$work/library/" -- \

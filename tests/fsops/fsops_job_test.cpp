@@ -490,8 +490,8 @@ TEST_F(FsopsJobTest, DiskFullRemovesPartialFile) {
   ASSERT_EQ(status.state, "failed");
   EXPECT_EQ(status.step, "transfer");
   EXPECT_NE(status.error->find("ENOSPC"), std::string::npos) << *status.error;
-  // Files placed before the disk filled stay staged for a rerun; the
-  // partial file is gone and the library shows nothing.
+  // The partial file and the copies not yet renamed are gone, and the
+  // library shows nothing.
   for (const auto& [path, facts] : test::tree_files(small)) {
     EXPECT_EQ(path.find(".revaer-part-"), std::string::npos) << path;
     EXPECT_EQ(path.find("big.bin"), std::string::npos) << path;
