@@ -178,8 +178,8 @@ class LibtorrentEngine final : public Engine {
   void start_loading(std::vector<TorrentRecord> records, bool unclean_stop);
   void run_loader();
   // Prepares copies of `batch` without the load mutex, on one thread per
-  // CPU, then commits each record that is still queued under it. Returns
-  // false when stop() ended the loading meanwhile.
+  // CPU up to 8, then commits each record that is still queued under it.
+  // Returns false when stop() ended the loading meanwhile.
   bool load_batch(const std::vector<TorrentRecord>& batch);
   // Loads one queued record; the caller holds load_mutex_. Logs and
   // swallows an error, leaving the record in the store.

@@ -22,8 +22,14 @@ namespace {
 // batch's commit for the load mutex.
 constexpr std::size_t kLoadBatch = 256;
 
+// Each thread prepares at least this many records of a batch, so that
+// starting it stays small against its work on machines with many CPUs.
+constexpr std::size_t kMinRecordsPerThread = 32;
+
+// One thread per CPU, at most kLoadBatch / kMinRecordsPerThread.
 std::size_t preparing_threads() {
-  return std::max<std::size_t>(1, std::thread::hardware_concurrency());
+  const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  return std::min(cpus, kLoadBatch / kMinRecordsPerThread);
 }
 
 }  // namespace
