@@ -3,6 +3,7 @@
 #include <exception>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -97,12 +98,21 @@ bool LibtorrentEngine::load_batch(const std::vector<TorrentRecord>& batch) {
       }
     }
   };
-  const std::size_t threads = std::min(preparing_threads(), batch.size());
+  const std::size_t by_size = batch.size() / kMinRecordsPerThread;
+  const std::size_t threads = std::max<std::size_t>(1, std::min(preparing_threads(), by_size));
   std::vector<std::thread> helpers;
+  std::vector<std::size_t> not_started;
   for (std::size_t first = 1; first < threads; ++first) {
-    helpers.emplace_back(prepare_range, first, threads);
+    try {
+      helpers.emplace_back(prepare_range, first, threads);
+    } catch (const std::system_error& error) {
+      spdlog::warn("engine: could not start a thread to prepare stored torrents: {}",
+                   error.what());
+      not_started.push_back(first);
+    }
   }
   prepare_range(0, threads);
+  for (const std::size_t first : not_started) prepare_range(first, threads);
   for (std::thread& helper : helpers) helper.join();
 
   std::lock_guard lock(load_mutex_);
