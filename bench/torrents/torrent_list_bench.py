@@ -74,7 +74,7 @@ def rss_mib(pid):
     return float("nan")
 
 
-def wait_until(what, check, timeout=120):
+def wait_until(what, check, timeout=120, interval=0.1):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -82,7 +82,7 @@ def wait_until(what, check, timeout=120):
                 return
         except (OSError, http.client.HTTPException, ValueError, KeyError):
             pass
-        time.sleep(0.1)
+        time.sleep(interval)
     sys.exit("bench: %s did not become ready within %d s" % (what, timeout))
 
 
@@ -129,7 +129,7 @@ class Revaerd:
         self.headers = {"x-revaer-api-key": self.key}
         self.wait_api()
 
-    def launch(self):
+    def launch(self, interval=0.1):
         """Starts the process and returns once its HTTP listener accepts requests."""
         addr = os.path.join(self.dir, "listen.addr")
         if os.path.exists(addr):
@@ -139,13 +139,13 @@ class Revaerd:
              "--log-level", "warn"],
             stdout=subprocess.DEVNULL,
             stderr=open(os.path.join(self.work, "revaerd.log"), "a"))
-        wait_until("revaerd", lambda: os.path.getsize(addr) > 0)
+        wait_until("revaerd", lambda: os.path.getsize(addr) > 0, interval=interval)
         self.http = Http(int(open(addr).read().strip().rsplit(":", 1)[1]))
 
-    def wait_api(self):
+    def wait_api(self, interval=0.1):
         wait_until("the revaerd engine",
                    lambda: self.http.request("GET", "/v1/torrents?limit=1", None,
-                                             self.headers)[0] == 200)
+                                             self.headers)[0] == 200, interval=interval)
 
     def add(self, meta, _hash):
         body = json.dumps({"metainfo": base64.b64encode(meta).decode(),
@@ -201,15 +201,16 @@ class Qbittorrent:
         self.launch()
         self.wait_api()
 
-    def launch(self):
+    def launch(self, interval=0.1):
         self.proc = subprocess.Popen(["qbittorrent-nox", "--profile=" + self.profile],
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.work, "qbt.log"), "a"))
         self.http = Http(self.web)
 
-    def wait_api(self):
+    def wait_api(self, interval=0.1):
         wait_until("qbittorrent-nox",
-                   lambda: self.http.request("GET", "/api/v2/app/webapiVersion")[0] == 200)
+                   lambda: self.http.request("GET", "/api/v2/app/webapiVersion")[0] == 200,
+                   interval=interval)
 
     def add(self, meta, info_hash):
         boundary = uuid.uuid4().hex
@@ -268,15 +269,16 @@ class Transmission:
         self.launch()
         self.wait_api()
 
-    def launch(self):
+    def launch(self, interval=0.1):
         self.proc = subprocess.Popen(["transmission-daemon", "-f", "-g", self.config],
                                      stdout=subprocess.DEVNULL,
                                      stderr=open(os.path.join(self.work, "tr.log"), "a"))
         self.http = Http(self.rpc_port)
         self.session = ""
 
-    def wait_api(self):
-        wait_until("transmission-daemon", lambda: self.rpc("session-get") is not None)
+    def wait_api(self, interval=0.1):
+        wait_until("transmission-daemon", lambda: self.rpc("session-get") is not None,
+                   interval=interval)
 
     def rpc(self, method, arguments=None):
         body = json.dumps({"method": method, "arguments": arguments or {}}).encode()
@@ -325,17 +327,17 @@ def stop(daemon):
         daemon.proc.wait()
 
 
-def measure_restart(daemon, count):
+def measure_restart(daemon, count, interval):
     """Stops the daemon, starts it again on the same state and returns the
-    seconds until its API first responds and until it lists all `count`
-    torrents."""
+    seconds until its API first responds and until a full walk lists all
+    `count` torrents, checking every `interval` seconds."""
     stop(daemon)
     started = time.monotonic()
-    daemon.launch()
-    daemon.wait_api()
+    daemon.launch(interval)
+    daemon.wait_api(interval)
     answered = time.monotonic() - started
     wait_until("%s listing every torrent after a restart" % daemon.name,
-               lambda: len(daemon.list_all()) == count, timeout=600)
+               lambda: len(daemon.list_all()) == count, timeout=600, interval=interval)
     return answered, time.monotonic() - started
 
 
@@ -345,13 +347,19 @@ def main():
     parser.add_argument("--torrents", type=int, default=10000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--details", type=int, default=200)
+    parser.add_argument("--restart-rounds", type=int, default=1)
+    parser.add_argument("--restart-poll", type=float, default=0.1,
+                        help="seconds between checks while a restarted daemon starts")
+    parser.add_argument("--no-transmission", action="store_true")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="revaer-list-bench-")
     torrents = make_torrents(args.torrents, "http://127.0.0.1:9/announce")
     daemons = []
     try:
-        daemons = [Revaerd(args.revaerd, work), Qbittorrent(work), Transmission(work)]
+        daemons = [Revaerd(args.revaerd, work), Qbittorrent(work)]
+        if not args.no_transmission:
+            daemons.append(Transmission(work))
         keys = {}
         for daemon in daemons:
             started = time.monotonic()
@@ -381,7 +389,7 @@ def main():
                       flush=True)
 
         figures = {}
-        for daemon in daemons:
+        for daemon in (daemons if args.rounds > 0 else []):
             r = results[daemon.name]
             figures[daemon.name] = {
                 "list_s": statistics.median(r["list"]),
@@ -393,24 +401,30 @@ def main():
             print("%s torrents=%d list_s=%.3f detail_median_ms=%.2f detail_p99_ms=%.2f "
                   "rss_mib=%.1f" % (daemon.name, args.torrents, f["list_s"],
                                     f["detail_median_ms"], f["detail_p99_ms"], f["rss_mib"]))
-        ours, qbt = figures["revaerd"], figures["qbittorrent-nox"]
-        tr = figures["transmission-daemon"]
-        print("ratios vs qbittorrent-nox: list=%.3f detail_median=%.2f rss=%.2f; "
-              "vs transmission-daemon: list=%.2f rss=%.2f" % (
-                  ours["list_s"] / qbt["list_s"],
-                  ours["detail_median_ms"] / qbt["detail_median_ms"],
-                  ours["rss_mib"] / qbt["rss_mib"], ours["list_s"] / tr["list_s"],
-                  ours["rss_mib"] / tr["rss_mib"]))
+        if figures and "transmission-daemon" in figures:
+            ours, qbt = figures["revaerd"], figures["qbittorrent-nox"]
+            tr = figures["transmission-daemon"]
+            print("ratios vs qbittorrent-nox: list=%.3f detail_median=%.2f rss=%.2f; "
+                  "vs transmission-daemon: list=%.2f rss=%.2f" % (
+                      ours["list_s"] / qbt["list_s"],
+                      ours["detail_median_ms"] / qbt["detail_median_ms"],
+                      ours["rss_mib"] / qbt["rss_mib"], ours["list_s"] / tr["list_s"],
+                      ours["rss_mib"] / tr["rss_mib"]))
 
-        restarts = {}
-        for daemon in daemons:
-            answered, listed = measure_restart(daemon, args.torrents)
-            restarts[daemon.name] = listed
-            print("%s restart api_s=%.2f all_listed_s=%.2f" % (daemon.name, answered, listed),
-                  flush=True)
-        print("restart ratio vs qbittorrent-nox: %.2f; vs transmission-daemon: %.2f" % (
-            restarts["revaerd"] / restarts["qbittorrent-nox"],
-            restarts["revaerd"] / restarts["transmission-daemon"]))
+        restarts = {d.name: [] for d in daemons}
+        for round_number in range(1, args.restart_rounds + 1):
+            for daemon in daemons:
+                answered, listed = measure_restart(daemon, args.torrents, args.restart_poll)
+                restarts[daemon.name].append(listed)
+                print("round %d %s restart api_s=%.2f all_listed_s=%.2f" % (
+                    round_number, daemon.name, answered, listed), flush=True)
+        medians = {name: statistics.median(times) for name, times in restarts.items()}
+        print("restart poll_s=%.3f median all_listed_s: %s" % (
+            args.restart_poll,
+            " ".join("%s=%.2f" % item for item in medians.items())))
+        print("restart ratio vs " + "; vs ".join(
+            "%s: %.2f" % (name, medians["revaerd"] / median)
+            for name, median in medians.items() if name != "revaerd"))
     finally:
         for daemon in daemons:
             daemon.proc.send_signal(signal.SIGTERM)

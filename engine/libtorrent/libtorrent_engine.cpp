@@ -28,6 +28,7 @@
 #include "core/request_scope.hpp"
 #include "engine/libtorrent/add_params.hpp"
 #include "engine/libtorrent/file_selection.hpp"
+#include "engine/libtorrent/load_preparation.hpp"
 #include "engine/libtorrent/load_queue.hpp"
 #include "engine/libtorrent/reconcile.hpp"
 #include "engine/libtorrent/resume_files.hpp"
@@ -397,9 +398,12 @@ void LibtorrentEngine::teardown_session() {
   pending_removals_.clear();
 }
 
-void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_stop) {
-  std::optional<lt::add_torrent_params> params;
-  const std::string resume_path = resume_file_path(options_.resume_dir, record.id);
+PreparedLoad prepare_load(const TorrentRecord& record, const std::string& resume_dir,
+                          bool unclean_stop, int connections_limit) {
+  PreparedLoad load;
+  load.connections_limit = connections_limit;
+  std::optional<lt::add_torrent_params>& params = load.params;
+  const std::string resume_path = resume_file_path(resume_dir, record.id);
   try {
     if (std::optional<std::string> bytes = read_file(resume_path)) {
       std::string error;
@@ -423,20 +427,20 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
     Result<lt::add_torrent_params> parsed = parse_record_source(record);
     if (!parsed) {
       spdlog::error("could not load torrent {}: {}", record.id, parsed.problem().detail);
-      CatalogEntry entry = make_entry(record, lt::add_torrent_params{});
-      entry.status.state = TorrentState::failed;
-      entry.status.failure_message = parsed.problem().detail;
-      catalog_->insert(std::move(entry));
-      return;
+      load.entry = make_entry(record, lt::add_torrent_params{});
+      load.entry.status.state = TorrentState::failed;
+      load.entry.status.failure_message = parsed.problem().detail;
+      return load;
     }
     params = std::move(parsed.value());
     apply_add_options(*params, record.download_dir, record.paused, record.sequential);
-    apply_record_to_params(record, loading_connections_limit_.load(), *params);
+    apply_record_to_params(record, connections_limit, *params);
   }
 
-  std::vector<std::string> fixed;
-  if (from_resume_data) fixed = reconcile_resume_params(record, *params);
-  if (from_resume_data && record.paused && stop_as_paused(*params)) fixed.emplace_back("paused");
+  if (from_resume_data) load.fixed = reconcile_resume_params(record, *params);
+  if (from_resume_data && record.paused && stop_as_paused(*params)) {
+    load.fixed.emplace_back("paused");
+  }
 
   if (params->save_path.empty()) params->save_path = record.download_dir;
   params->flags |= lt::torrent_flags::update_subscribe | lt::torrent_flags::duplicate_is_error;
@@ -453,21 +457,32 @@ void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_st
     params->unfinished_pieces.clear();
   }
 
-  CatalogEntry entry = make_entry(record, *params);
-  entry.name_fixed = !record.name.empty() && record.name != record.info_hash;
-  if (auto existing = catalog_->insert(std::move(entry))) {
+  load.entry = make_entry(record, *params);
+  load.entry.name_fixed = !record.name.empty() && record.name != record.info_hash;
+  return load;
+}
+
+void LibtorrentEngine::load_torrent(const TorrentRecord& record, bool unclean_stop) {
+  commit_load(prepare_load(record, options_.resume_dir, unclean_stop,
+                           loading_connections_limit_.load()));
+}
+
+void LibtorrentEngine::commit_load(PreparedLoad load) {
+  const std::string id = load.entry.status.id;
+  if (auto existing = catalog_->insert(std::move(load.entry))) {
     spdlog::error(
         "could not load torrent {}: torrent {} has the same "
         "info-hash",
-        record.id, *existing);
+        id, *existing);
     return;
   }
-  if (!fixed.empty()) {
-    spdlog::info("torrent {} differed from its record after loading resume data; fixed: {}",
-                 record.id, fmt::join(fixed, ", "));
-    events_.publish(selection_reconciled_event(record.id, fixed));
+  if (!load.params) return;  // the entry is failed and the session never gets it
+  if (!load.fixed.empty()) {
+    spdlog::info("torrent {} differed from its record after loading resume data; fixed: {}", id,
+                 fmt::join(load.fixed, ", "));
+    events_.publish(selection_reconciled_event(id, load.fixed));
   }
-  session_->async_add_torrent(std::move(*params));
+  session_->async_add_torrent(std::move(*load.params));
 }
 
 Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {

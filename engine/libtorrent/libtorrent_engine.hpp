@@ -32,6 +32,7 @@ class AtomicFileBatch;
 class LoadQueue;
 class StatusCatalog;
 struct CatalogEntry;
+struct PreparedLoad;
 
 // The Engine on libtorrent-rasterbar 2.0. Owns one lt::session and one
 // alert thread, which applies libtorrent's alerts (status updates about once
@@ -166,12 +167,20 @@ class LibtorrentEngine final : public Engine {
 
  private:
   // Lifecycle (libtorrent_engine.cpp).
+  // Prepares and commits one record on the calling thread.
   void load_torrent(const TorrentRecord& record, bool unclean_stop);
+  // Inserts a prepared torrent into the catalog and hands it to the
+  // session, unless the catalog has a torrent with its id or info-hash.
+  void commit_load(PreparedLoad load);
 
   // Background loading of the stored torrents (torrent_loading.cpp).
   // Queues `records` and starts the loader thread.
   void start_loading(std::vector<TorrentRecord> records, bool unclean_stop);
   void run_loader();
+  // Prepares copies of `batch` without the load mutex, on one thread per
+  // CPU up to 8, then commits each record that is still queued under it.
+  // Returns false when stop() ended the loading meanwhile.
+  bool load_batch(const std::vector<TorrentRecord>& batch);
   // Loads one queued record; the caller holds load_mutex_. Logs and
   // swallows an error, leaving the record in the store.
   void load_queued(const TorrentRecord& record);
@@ -350,7 +359,8 @@ class LibtorrentEngine final : public Engine {
   std::atomic<bool> stop_alert_thread_{false};
 
   // Background loading. load_mutex_ guards load_queue_ and is held while
-  // one record loads, so a record is either queued or in the catalog.
+  // records are taken from it and committed, so a record is either queued
+  // or in the catalog.
   // Lock order: session_mutex_, write_mutex_, load_mutex_, then the
   // catalog's own mutex.
   std::mutex load_mutex_;

@@ -20,14 +20,23 @@ void LoadQueue::clear() {
   index_by_info_hash_.clear();
 }
 
-std::optional<TorrentRecord> LoadQueue::take_next() {
-  for (; next_ < records_.size(); ++next_) {
-    const auto found = index_by_id_.find(records_[next_].id);
-    if (found != index_by_id_.end() && found->second == next_) return take_at(next_++);
+std::vector<TorrentRecord> LoadQueue::peek(std::size_t count) {
+  std::vector<TorrentRecord> queued;
+  if (remaining() == 0) {
+    // Every record is taken: release their memory.
+    clear();
+    return queued;
   }
-  // Every record is taken: release their memory.
-  clear();
-  return std::nullopt;
+  while (next_ < records_.size() && !is_queued(next_)) ++next_;
+  for (std::size_t index = next_; index < records_.size() && queued.size() < count; ++index) {
+    if (is_queued(index)) queued.push_back(records_[index]);
+  }
+  return queued;
+}
+
+bool LoadQueue::is_queued(std::size_t index) const {
+  const auto found = index_by_id_.find(records_[index].id);
+  return found != index_by_id_.end() && found->second == index;
 }
 
 std::optional<TorrentRecord> LoadQueue::take_id(std::string_view id) {

@@ -22,8 +22,9 @@ class LoadQueue {
   // Removes every record that is still queued.
   void clear();
 
-  // Takes the first record still queued, in store order.
-  std::optional<TorrentRecord> take_next();
+  // Copies of the first `count` records still queued, in store order,
+  // which stay queued.
+  std::vector<TorrentRecord> peek(std::size_t count);
   // Takes the record with `id`, if it is still queued.
   std::optional<TorrentRecord> take_id(std::string_view id);
   // Takes the record whose info-hash is `info_hash_hex`, if it is still
@@ -35,6 +36,7 @@ class LoadQueue {
 
  private:
   TorrentRecord take_at(std::size_t index);
+  bool is_queued(std::size_t index) const;
 
   std::vector<TorrentRecord> records_;  // taken records are left moved-from
   std::size_t next_ = 0;                // no record before it is queued

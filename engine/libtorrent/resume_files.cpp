@@ -1,13 +1,12 @@
 #include "engine/libtorrent/resume_files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <set>
 #include <system_error>
 
@@ -156,15 +155,28 @@ std::size_t AtomicFileBatch::commit() {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return std::nullopt;
-    throw std::system_error(errno, std::generic_category(), "could not open '" + path + "'");
+  FileDescriptor file(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (file.get() < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throw_errno("could not open", path);
   }
-  std::string content{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (in.bad()) {
-    throw std::system_error(EIO, std::generic_category(), "could not read '" + path + "'");
+  // One read() of the whole file in the common case: the loader reads
+  // thousands of resume files at start.
+  struct stat info {};
+  if (::fstat(file.get(), &info) != 0) throw_errno("could not read", path);
+  std::string content(static_cast<std::size_t>(std::max<off_t>(info.st_size, 0)) + 1, '\0');
+  std::size_t size = 0;
+  while (true) {
+    if (size == content.size()) content.resize(content.size() * 2);
+    const ssize_t count = ::read(file.get(), content.data() + size, content.size() - size);
+    if (count < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("could not read", path);
+    }
+    if (count == 0) break;
+    size += static_cast<std::size_t>(count);
   }
+  content.resize(size);
   return content;
 }
 

@@ -1,14 +1,39 @@
+#include <algorithm>
 #include <chrono>
 #include <exception>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include <spdlog/spdlog.h>
 
 #include "engine/libtorrent/add_params.hpp"
 #include "engine/libtorrent/libtorrent_engine.hpp"
+#include "engine/libtorrent/load_preparation.hpp"
 #include "engine/libtorrent/load_queue.hpp"
 
 namespace revaer {
+namespace {
+
+// Records prepared per batch. Larger batches give the preparing threads
+// more work per start, and a request for a queued record waits at most one
+// batch's commit for the load mutex.
+constexpr std::size_t kLoadBatch = 256;
+
+// Each thread prepares at least this many records of a batch, so that
+// starting it stays small against its work on machines with many CPUs.
+constexpr std::size_t kMinRecordsPerThread = 32;
+
+// One thread per CPU, at most kLoadBatch / kMinRecordsPerThread.
+std::size_t preparing_threads() {
+  const std::size_t cpus = std::max(1u, std::thread::hardware_concurrency());
+  return std::min(cpus, kLoadBatch / kMinRecordsPerThread);
+}
+
+}  // namespace
 
 void LibtorrentEngine::start_loading(std::vector<TorrentRecord> records, bool unclean_stop) {
   {
@@ -26,14 +51,17 @@ void LibtorrentEngine::start_loading(std::vector<TorrentRecord> records, bool un
 
 void LibtorrentEngine::run_loader() {
   const auto started = std::chrono::steady_clock::now();
-  spdlog::info("engine: loading {} stored torrents", loads_total_.load());
+  spdlog::info("engine: loading {} stored torrents on {} threads", loads_total_.load(),
+               preparing_threads());
   while (true) {
-    std::unique_lock lock(load_mutex_);
-    loader_wakeup_.wait(lock, [this] { return !hold_loading_ || stop_loader_; });
-    if (stop_loader_) break;
-    std::optional<TorrentRecord> record = load_queue_->take_next();
-    if (!record) break;
-    load_queued(*record);
+    std::vector<TorrentRecord> batch;
+    {
+      std::unique_lock lock(load_mutex_);
+      loader_wakeup_.wait(lock, [this] { return !hold_loading_ || stop_loader_; });
+      if (stop_loader_) break;
+      batch = load_queue_->peek(kLoadBatch);
+    }
+    if (batch.empty() || !load_batch(batch)) break;
   }
 
   std::size_t remaining = 0;
@@ -52,6 +80,63 @@ void LibtorrentEngine::run_loader() {
     spdlog::info("engine: stopped loading after {} ms with {} of {} stored torrents loaded",
                  elapsed_ms, loads_done_.load(), loads_total_.load());
   }
+}
+
+bool LibtorrentEngine::load_batch(const std::vector<TorrentRecord>& batch) {
+  // Only copies of the records are read here, so a request may load a
+  // queued record meanwhile, and the commit below skips it.
+  const int connections_limit = loading_connections_limit_.load();
+  std::vector<std::optional<PreparedLoad>> prepared(batch.size());
+  std::vector<std::string> errors(batch.size());
+  const auto prepare_range = [&](std::size_t begin, std::size_t step) {
+    for (std::size_t index = begin; index < batch.size(); index += step) {
+      try {
+        prepared[index] =
+            prepare_load(batch[index], options_.resume_dir, unclean_start_, connections_limit);
+      } catch (const std::exception& error) {
+        errors[index] = error.what();
+      }
+    }
+  };
+  const std::size_t by_size = batch.size() / kMinRecordsPerThread;
+  const std::size_t threads = std::max<std::size_t>(1, std::min(preparing_threads(), by_size));
+  std::vector<std::thread> helpers;
+  std::vector<std::size_t> not_started;
+  for (std::size_t first = 1; first < threads; ++first) {
+    try {
+      helpers.emplace_back(prepare_range, first, threads);
+    } catch (const std::system_error& error) {
+      spdlog::warn("engine: could not start a thread to prepare stored torrents: {}",
+                   error.what());
+      not_started.push_back(first);
+    }
+  }
+  prepare_range(0, threads);
+  for (const std::size_t first : not_started) prepare_range(first, threads);
+  for (std::thread& helper : helpers) helper.join();
+
+  std::lock_guard lock(load_mutex_);
+  if (stop_loader_) return false;
+  for (std::size_t index = 0; index < batch.size(); ++index) {
+    const std::string& id = batch[index].id;
+    if (!load_queue_->take_id(id)) continue;  // a request loaded it meanwhile
+    ++loads_done_;
+    if (!prepared[index]) {
+      spdlog::error("could not load torrent {}: {}", id, errors[index]);
+      continue;
+    }
+    try {
+      // apply() changed the limit after the record was prepared.
+      if (connections_limit != loading_connections_limit_.load()) {
+        prepared[index] = prepare_load(batch[index], options_.resume_dir, unclean_start_,
+                                       loading_connections_limit_.load());
+      }
+      commit_load(std::move(*prepared[index]));
+    } catch (const std::exception& error) {
+      spdlog::error("could not load torrent {}: {}", id, error.what());
+    }
+  }
+  return true;
 }
 
 void LibtorrentEngine::load_queued(const TorrentRecord& record) {

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,42 @@ TEST_F(EngineLoading, ApplyDuringLoadingReachesLaterTorrents) {
     }));
     EXPECT_EQ(handle.max_connections(), 7) << "torrent " << id;
   }
+}
+
+// More records than one loader batch (256), half of them without resume
+// files, so batches follow each other and records parsed from resume data
+// and from their source mix. A detail request loads a record of the last
+// batch first, and the loader then skips it.
+using EngineLoadingBatches = EngineFixture;
+
+TEST_F(EngineLoadingBatches, LoadsEveryRecordOnce) {
+  constexpr std::size_t kMany = 600;
+  start_engine();
+  std::vector<std::string> ids;
+  for (std::size_t i = 0; i < kMany; ++i) {
+    const Result<std::string> added = engine_->add(magnet_request(lonely_magnet()));
+    ASSERT_TRUE(added.ok()) << added.problem().detail;
+    ids.push_back(added.value());
+  }
+  stop_engine();
+  for (std::size_t i = 0; i < kMany; i += 2) {
+    delete_file(resume_file_path(resume_dir().string(), ids[i]));
+  }
+  ASSERT_TRUE(std::filesystem::exists(resume_file_path(resume_dir().string(), ids[1])));
+
+  start_engine(true);
+  ASSERT_TRUE(engine_->find(ids[kMany - 3]).has_value());
+  engine_->hold_loading_for_testing(false);
+  ASSERT_TRUE(engine_->wait_loaded(std::chrono::seconds(60)));
+
+  const LoadProgress done = engine_->load_progress();
+  EXPECT_EQ(done.loaded, kMany);
+  EXPECT_EQ(done.total, kMany);
+  const std::vector<TorrentStatus> listed = engine_->list();
+  EXPECT_EQ(listed.size(), kMany);
+  std::set<std::string> distinct;
+  for (const TorrentStatus& status : listed) distinct.insert(status.id);
+  for (const std::string& id : ids) EXPECT_EQ(distinct.count(id), 1u) << "torrent " << id;
 }
 
 }  // namespace
