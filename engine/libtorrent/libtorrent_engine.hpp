@@ -239,7 +239,8 @@ class LibtorrentEngine final : public Engine {
   // returns them.
   std::vector<lt::download_priority_t> apply_selection_on_metadata(
       const std::string& id, const lt::torrent_handle& handle, const lt::torrent_info& info);
-  // Pauses a seeding torrent that met its own ratio or seeding time limit.
+  // Pauses a seeding torrent that met its own ratio or seeding time limit
+  // and stores the pause in its record, as pause() does.
   void enforce_seed_limits(const std::string& id, const TorrentSettings& settings,
                            const lt::torrent_status& status);
   // Checks the seeding time limits of torrents that have one, because a
