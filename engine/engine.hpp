@@ -101,6 +101,11 @@ struct EngineCallbacks {
   EngineFaultSink on_faults_changed;
 };
 
+// True when `hash` (hex digits in any case) is the torrent's v1 info-hash,
+// its v2 info-hash, or its v2 info-hash cut to 40 digits, the form that
+// qBittorrent shows for a v2-only torrent.
+bool has_info_hash(const TorrentStatus& status, std::string_view hash);
+
 // Owns the BitTorrent session. Every method is safe to call from any
 // thread. Except for start(), stop() and apply(), none blocks on the
 // session: reads copy from an in-memory catalog, commands are posted.
@@ -144,6 +149,10 @@ class Engine {
                                                const TorrentMatch& match) const;
   // One torrent with its files, or nullopt if the id is unknown.
   virtual std::optional<TorrentStatus> find(std::string_view id) const = 0;
+  // The torrent that `hash` names (see has_info_hash()) with its files, or
+  // nullopt. Like find(), it loads a stored torrent not loaded yet. The
+  // default goes through list() and find().
+  virtual std::optional<TorrentStatus> find_by_info_hash(std::string_view hash) const;
 
   // Problems: 404 unknown id.
   virtual Status pause(std::string_view id) = 0;

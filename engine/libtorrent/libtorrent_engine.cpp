@@ -237,6 +237,8 @@ LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks,
       catalog_(std::make_unique<StatusCatalog>()),
       load_queue_(std::make_unique<LoadQueue>()) {
   catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+  catalog_->set_hash_miss_loader(
+      [this](const std::string& info_hash_hex) { return load_now_by_info_hash(info_hash_hex); });
 }
 
 LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
@@ -246,6 +248,8 @@ LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
       catalog_(std::make_unique<StatusCatalog>()),
       load_queue_(std::make_unique<LoadQueue>()) {
   catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+  catalog_->set_hash_miss_loader(
+      [this](const std::string& info_hash_hex) { return load_now_by_info_hash(info_hash_hex); });
 }
 
 LibtorrentEngine::~LibtorrentEngine() {
@@ -535,6 +539,10 @@ std::vector<TorrentStatus> LibtorrentEngine::list() const { return catalog_->lis
 
 std::optional<TorrentStatus> LibtorrentEngine::find(std::string_view id) const {
   return catalog_->find(id);
+}
+
+std::optional<TorrentStatus> LibtorrentEngine::find_by_info_hash(std::string_view hash) const {
+  return catalog_->find_by_info_hash(hash);
 }
 
 std::vector<TorrentStatus> LibtorrentEngine::list_page(const std::optional<TorrentOrder>& after,

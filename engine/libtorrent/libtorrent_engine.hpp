@@ -78,6 +78,8 @@ class LibtorrentEngine final : public Engine {
   std::vector<TorrentStatus> list_page(const std::optional<TorrentOrder>& after, std::size_t limit,
                                        const TorrentMatch& match) const override;
   std::optional<TorrentStatus> find(std::string_view id) const override;
+  // Looks the hash up in the catalog's info-hash index, not in list().
+  std::optional<TorrentStatus> find_by_info_hash(std::string_view hash) const override;
 
   // Both persist the paused state in the torrent's record first, so they
   // also return 503 when the store fails.
@@ -181,6 +183,10 @@ class LibtorrentEngine final : public Engine {
   // Loads the queued torrent with one of `hashes`, for an add of the same
   // torrent, so the add finds it.
   void load_now(const lt::info_hash_t& hashes);
+  // Loads the stored torrent that the lower-case `info_hash_hex` names
+  // (see LoadQueue::take_info_hash()) now if it is still queued, for a
+  // request that names it by info-hash. Returns true when it did.
+  bool load_now_by_info_hash(const std::string& info_hash_hex);
   // Stops the loader thread and drops the records it has not loaded; they
   // stay in the store unchanged.
   void stop_loading();
