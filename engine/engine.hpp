@@ -36,6 +36,12 @@ struct EngineOptions {
   // Addresses the session listens on ("127.0.0.1", "[::1]", "0.0.0.0"),
   // each combined with listen_port; port 0 picks a free port.
   std::vector<std::string> listen_interfaces = {"127.0.0.1", "[::1]"};
+  // listen_interfaces is the default list, not one an operator chose;
+  // engine_options_from_profile() sets it. An IPv6 address of the default
+  // list that the host lacks (EADDRNOTAVAIL, EAFNOSUPPORT) is then logged
+  // once as a warning instead of raising a listen fault, so a host without
+  // IPv6 does not show a degraded engine.
+  bool default_listen_interfaces = false;
   int listen_port = 6881;
   bool dht = false;
   bool lsd = false;

@@ -269,6 +269,8 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   std::filesystem::create_directories(options.resume_dir);
   options_ = options;
   loading_connections_limit_ = options.connections_limit_per_torrent;
+  default_listen_interfaces_ = options.default_listen_interfaces;
+  missing_ipv6_logged_ = false;
 
   const std::string marker = running_marker_path(options.resume_dir);
   const bool unclean_stop = std::filesystem::exists(marker);
@@ -318,6 +320,7 @@ void LibtorrentEngine::apply(const EngineOptions& options) {
   if (!running_) return;
   std::filesystem::create_directories(options.download_root);
 
+  default_listen_interfaces_ = options.default_listen_interfaces;
   session_->apply_settings(make_session_settings(options));
   session_->set_ip_filter(make_ip_filter(options));
   session_->set_peer_class_filter(make_peer_class_filter(options));

@@ -347,6 +347,12 @@ class LibtorrentEngine final : public Engine {
   std::unique_ptr<lt::session> session_;
   std::atomic<bool> running_{false};
   std::atomic<int> listen_port_{0};
+  // options.default_listen_interfaces of the last start() or apply(), read
+  // by the alert thread.
+  std::atomic<bool> default_listen_interfaces_{false};
+  // A missing IPv6 address of the default listen interfaces was logged in
+  // this run (alert thread only, reset by start()).
+  bool missing_ipv6_logged_ = false;
 
   // Serializes store writes with the catalog changes they record.
   std::mutex write_mutex_;
