@@ -1,7 +1,21 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace revaer {
 namespace {
+
+// Hex digits of a v1 info-hash (SHA-1), and of a v2 one cut to that length.
+constexpr std::size_t kV1HashDigits = 40;
+
+bool equal_ignoring_case(std::string_view left, std::string_view right) {
+  return left.size() == right.size() &&
+         std::equal(left.begin(), left.end(), right.begin(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         });
+}
 
 Problem not_supported(const char* operation) {
   Problem problem;
@@ -37,6 +51,29 @@ std::vector<TorrentStatus> Engine::list_page(const std::optional<TorrentOrder>& 
     }
   }
   return page;
+}
+
+bool has_info_hash(const TorrentStatus& status, std::string_view hash) {
+  if (hash.empty()) {
+    return false;
+  }
+  if (equal_ignoring_case(hash, status.info_hash_v1)) {
+    return true;
+  }
+  const std::string_view v2 = status.info_hash_v2;
+  if (v2.empty()) {
+    return false;
+  }
+  return equal_ignoring_case(hash, v2) || equal_ignoring_case(hash, v2.substr(0, kV1HashDigits));
+}
+
+std::optional<TorrentStatus> Engine::find_by_info_hash(std::string_view hash) const {
+  for (const TorrentStatus& status : list()) {
+    if (has_info_hash(status, hash)) {
+      return find(status.id);
+    }
+  }
+  return std::nullopt;
 }
 
 Status Engine::set_category(std::string_view, const std::optional<std::string>&) {

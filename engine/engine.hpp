@@ -36,6 +36,12 @@ struct EngineOptions {
   // Addresses the session listens on ("127.0.0.1", "[::1]", "0.0.0.0"),
   // each combined with listen_port; port 0 picks a free port.
   std::vector<std::string> listen_interfaces = {"127.0.0.1", "[::1]"};
+  // listen_interfaces is the default list, not one an operator chose;
+  // engine_options_from_profile() sets it. An IPv6 address of the default
+  // list that the host lacks (EADDRNOTAVAIL, EAFNOSUPPORT) is then logged
+  // once as a warning instead of raising a listen fault, so a host without
+  // IPv6 does not show a degraded engine.
+  bool default_listen_interfaces = false;
   int listen_port = 6881;
   bool dht = false;
   bool lsd = false;
@@ -101,6 +107,11 @@ struct EngineCallbacks {
   EngineFaultSink on_faults_changed;
 };
 
+// True when `hash` (hex digits in any case) is the torrent's v1 info-hash,
+// its v2 info-hash, or its v2 info-hash cut to 40 digits, the form that
+// qBittorrent shows for a v2-only torrent.
+bool has_info_hash(const TorrentStatus& status, std::string_view hash);
+
 // Owns the BitTorrent session. Every method is safe to call from any
 // thread. Except for start(), stop() and apply(), none blocks on the
 // session: reads copy from an in-memory catalog, commands are posted.
@@ -144,6 +155,10 @@ class Engine {
                                                const TorrentMatch& match) const;
   // One torrent with its files, or nullopt if the id is unknown.
   virtual std::optional<TorrentStatus> find(std::string_view id) const = 0;
+  // The torrent that `hash` names (see has_info_hash()) with its files, or
+  // nullopt. Like find(), it loads a stored torrent not loaded yet. The
+  // default goes through list() and find().
+  virtual std::optional<TorrentStatus> find_by_info_hash(std::string_view hash) const;
 
   // Problems: 404 unknown id.
   virtual Status pause(std::string_view id) = 0;

@@ -76,6 +76,8 @@ EngineOptions engine_options_from_profile(const Json& profile) {
   EngineOptions options;
   options.listen_interfaces =
       profile.value("listen_interfaces", options.listen_interfaces);
+  options.default_listen_interfaces =
+      options.listen_interfaces == EngineOptions{}.listen_interfaces;
   if (profile.value("ipv6_mode", "enabled") == "disabled") {
     std::erase_if(options.listen_interfaces, is_ipv6_interface);
   }

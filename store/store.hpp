@@ -65,7 +65,8 @@ struct TorrentRecord {
   std::optional<std::string> library_path;
   bool sequential = false;
   // The user stopped the torrent (added paused, or paused and not resumed
-  // since), so loading it at start keeps it stopped.
+  // since) or its seeding limit did, so loading it at start keeps it
+  // stopped.
   bool paused = false;
   // The file selection rules and per-file priorities last requested.
   FileSelection selection;

@@ -198,7 +198,7 @@ Result<std::vector<TorrentStatus>> tracker_torrents(const RequestContext& contex
   if (hash.value() == "*") return context.api.engine.list();
   std::vector<TorrentStatus> torrents;
   for (const std::string& one : split_list(hash.value(), '|')) {
-    std::optional<TorrentStatus> torrent = find_by_hash(context.api.engine, one);
+    std::optional<TorrentStatus> torrent = context.api.engine.find_by_info_hash(one);
     if (!torrent) return qbit_torrent_not_found();
     torrents.push_back(std::move(*torrent));
   }

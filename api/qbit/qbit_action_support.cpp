@@ -18,7 +18,7 @@ Result<std::string> required_param(const QbitParams& params, std::string_view na
 Result<TorrentStatus> required_torrent(const RequestContext& context, const QbitParams& params) {
   Result<std::string> hash = required_param(params, "hash");
   if (!hash) return hash.problem();
-  std::optional<TorrentStatus> torrent = find_by_hash(context.api.engine, hash.value());
+  std::optional<TorrentStatus> torrent = context.api.engine.find_by_info_hash(hash.value());
   if (!torrent) return qbit_torrent_not_found();
   return *torrent;
 }

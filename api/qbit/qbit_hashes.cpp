@@ -20,48 +20,34 @@ std::string qbit_hash(const TorrentStatus& status) {
                       .substr(0, kTruncatedHashLength));
 }
 
-bool matches_hash(const TorrentStatus& status, std::string_view hash) {
-  if (hash.empty()) {
-    return false;
-  }
-  std::string wanted = to_lower(hash);
-  if (!status.info_hash_v1.empty() && wanted == to_lower(status.info_hash_v1)) {
-    return true;
-  }
-  if (status.info_hash_v2.empty()) {
-    return false;
-  }
-  std::string v2 = to_lower(status.info_hash_v2);
-  return wanted == v2 || wanted == v2.substr(0, kTruncatedHashLength);
-}
-
-std::optional<TorrentStatus> find_by_hash(const Engine& engine,
-                                          std::string_view hash) {
-  for (const TorrentStatus& status : engine.list()) {
-    if (matches_hash(status, hash)) {
-      return engine.find(status.id);
-    }
-  }
-  return std::nullopt;
-}
-
 std::vector<TorrentStatus> resolve_hashes(const Engine& engine,
                                           std::string_view hashes) {
-  std::vector<TorrentStatus> all = engine.list();
   if (iequals(hashes, "all")) {
-    return all;
+    return engine.list();
   }
-  std::vector<std::string> wanted = split_list(hashes, '|');
+  // One lookup per named hash, which loads a stored torrent not loaded
+  // yet, as a request for its id does.
   std::vector<TorrentStatus> found;
-  for (TorrentStatus& status : all) {
-    bool named = std::any_of(wanted.begin(), wanted.end(),
-                             [&](const std::string& hash) {
-                               return matches_hash(status, hash);
-                             });
-    if (named) {
-      found.push_back(std::move(status));
+  for (const std::string& hash : split_list(hashes, '|')) {
+    std::optional<TorrentStatus> status = engine.find_by_info_hash(hash);
+    if (!status) {
+      continue;
     }
+    const bool named_before =
+        std::any_of(found.begin(), found.end(), [&](const TorrentStatus& other) {
+          return other.id == status->id;
+        });
+    if (named_before) {
+      continue;
+    }
+    status->files.clear();
+    found.push_back(std::move(*status));
   }
+  std::sort(found.begin(), found.end(),
+            [](const TorrentStatus& left, const TorrentStatus& right) {
+              return TorrentOrder{left.added_at_ms, left.id} <
+                     TorrentOrder{right.added_at_ms, right.id};
+            });
   return found;
 }
 

@@ -15,17 +15,10 @@ namespace revaer {
 // lower case. Empty while neither is known.
 std::string qbit_hash(const TorrentStatus& status);
 
-// True when `hash` (any case) names `status`: its v1 hash, or its v2 hash
-// whole or truncated to 40 digits, so a hybrid torrent is found by both.
-bool matches_hash(const TorrentStatus& status, std::string_view hash);
-
-// The torrent that `hash` names, with its files, or nullopt.
-std::optional<TorrentStatus> find_by_hash(const Engine& engine,
-                                          std::string_view hash);
-
-// The torrents of a "h1|h2|…" list, in list() order, or every torrent for
-// "all". Unknown hashes are skipped, as qBittorrent 5.1 skips them. The
-// returned statuses come from Engine::list().
+// The torrents of a "h1|h2|…" list, in list() order and without their
+// files, or every torrent for "all". Each hash is looked up with
+// Engine::find_by_info_hash(), so a hybrid torrent is found by its v1 and
+// its v2 hash. Unknown hashes are skipped, as qBittorrent 5.1 skips them.
 std::vector<TorrentStatus> resolve_hashes(const Engine& engine,
                                           std::string_view hashes);
 

@@ -25,7 +25,7 @@ Result<TorrentStatus> find_torrent(RequestContext& context,
   if (!hash || hash->empty()) {
     return Problem::bad_request("The parameter 'hash' is missing.");
   }
-  std::optional<TorrentStatus> status = find_by_hash(context.api.engine, *hash);
+  std::optional<TorrentStatus> status = context.api.engine.find_by_info_hash(*hash);
   if (!status) {
     return qbit_torrent_not_found();
   }

@@ -22,6 +22,24 @@ std::string info_hash_v2_hex(const lt::info_hash_t& hashes);
 // The hash a TorrentRecord is keyed by: v1 hex, or v2 hex for v2-only.
 std::string primary_info_hash_hex(const lt::info_hash_t& hashes);
 
+// The entry of `index`, a sorted map keyed by lower-case info-hash hex,
+// that the lower-case `hash` names: the key equal to it, or a 64-digit v2
+// key that begins with a 40-digit `hash` (qBittorrent's form of a v2-only
+// torrent). Returns index.end() when no key matches.
+template <typename Map>
+auto find_info_hash_key(Map& index, const std::string& hash) -> decltype(index.end()) {
+  constexpr std::size_t kV1Digits = 40;
+  constexpr std::size_t kV2Digits = 64;
+  // Keys that begin with `hash` sort right after it, so lower_bound finds
+  // the exact key or else the first key with that prefix.
+  const auto found = index.lower_bound(hash);
+  if (found == index.end() || found->first == hash) return found;
+  const std::string_view key = found->first;
+  const bool cut_v2 =
+      hash.size() == kV1Digits && key.size() == kV2Digits && key.substr(0, kV1Digits) == hash;
+  return cut_v2 ? found : index.end();
+}
+
 // Parses a magnet URI. Problems: 400 when the URI is malformed or carries
 // no BitTorrent info-hash (for example only xt=urn:sha1:).
 Result<lt::add_torrent_params> parse_magnet(std::string_view uri);

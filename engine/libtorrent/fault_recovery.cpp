@@ -8,6 +8,7 @@
 #include <optional>
 #include <vector>
 
+#include <boost/system/error_code.hpp>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <libtorrent/alert_types.hpp>
@@ -49,6 +50,13 @@ std::string listen_fault_prefix(lt::socket_type_t type, const lt::address& addre
   return fmt::format("listen {} {}:", socket_name(type), address.to_string());
 }
 
+// The host has no such IPv6 address, or no IPv6 at all.
+bool is_missing_ipv6(const lt::listen_failed_alert& alert) {
+  return alert.address.is_v6() &&
+         (alert.error == boost::system::errc::address_not_available ||
+          alert.error == boost::system::errc::address_family_not_supported);
+}
+
 bool is_stuck(const lt::torrent_status& status) {
   return status.errc || (status.flags & lt::torrent_flags::upload_mode);
 }
@@ -67,6 +75,15 @@ void LibtorrentEngine::on_listen_failed(const lt::listen_failed_alert& alert) {
       fmt::format("could not listen on {} ({}, interface '{}'): {} failed: {}", endpoint,
                   socket_name(alert.socket_type), alert.listen_interface(),
                   lt::operation_name(alert.op), alert.error.message());
+  if (default_listen_interfaces_ && is_missing_ipv6(alert)) {
+    if (!missing_ipv6_logged_) {
+      spdlog::warn("torrent engine {}; listening without it, because the address comes from the "
+                   "default listen_interfaces (set ipv6_mode to disabled to drop it)",
+                   reason);
+      missing_ipv6_logged_ = true;
+    }
+    return;
+  }
   faults_.raise(key, reason);
   if (recovery_.listen.scheduled()) return;
   const std::chrono::milliseconds delay = recovery_.listen.schedule();
@@ -213,7 +230,7 @@ void LibtorrentEngine::retry_torrent_faults(std::map<std::string, TorrentFault>&
 
 // Takes the torrent out of libtorrent's upload mode (set when the disk is
 // full) and rechecks it, and clears its error (set, with a pause, on other
-// file errors).
+// file errors) and resumes it unless its record is paused.
 void LibtorrentEngine::retry_storage(const std::string& id, const lt::torrent_handle& handle,
                                      TorrentFault& fault) {
   const lt::torrent_status status = handle.status({});
@@ -230,14 +247,17 @@ void LibtorrentEngine::retry_storage(const std::string& id, const lt::torrent_ha
   if (!status.errc) return;
 
   handle.clear_error();
-  // libtorrent paused the torrent with the error. pause() clears the
-  // auto-managed flag, so a torrent whose settings want it auto-managed
-  // and that lacks the flag was stopped by a user and stays stopped.
-  // NOTE: for a torrent with auto_managed off in its settings, a user pause
-  // looks the same, so it is resumed even when a user paused it after the
-  // error. The stored paused flag of its record could separate the cases.
-  const bool queue_managed = static_cast<bool>(status.flags & lt::torrent_flags::auto_managed);
-  if (!queue_managed && wants_auto_managed(id)) return;
+  // libtorrent paused the torrent with the error, and an error while it
+  // checked files also cleared its auto_managed flag. A torrent whose record
+  // is paused was stopped by a user or by its seeding limit, before or
+  // after the error, so it stays stopped. Any other torrent is resumed as
+  // resume() does it, back in the queue when its settings want that.
+  const std::optional<CatalogEntry> entry = catalog_->entry(id);
+  if (!entry || entry->record.paused) {
+    spdlog::info("cleared the error of torrent {}; it stays stopped because it was paused", id);
+    return;
+  }
+  if (entry->record.settings.auto_managed) handle.set_flags(lt::torrent_flags::auto_managed);
   handle.resume();
 }
 

@@ -238,6 +238,8 @@ LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks,
       catalog_(std::make_unique<StatusCatalog>()),
       load_queue_(std::make_unique<LoadQueue>()) {
   catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+  catalog_->set_hash_miss_loader(
+      [this](const std::string& info_hash_hex) { return load_now_by_info_hash(info_hash_hex); });
 }
 
 LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
@@ -247,6 +249,8 @@ LibtorrentEngine::LibtorrentEngine(Store& store, EngineCallbacks callbacks)
       catalog_(std::make_unique<StatusCatalog>()),
       load_queue_(std::make_unique<LoadQueue>()) {
   catalog_->set_miss_loader([this](std::string_view id) { return load_now(id); });
+  catalog_->set_hash_miss_loader(
+      [this](const std::string& info_hash_hex) { return load_now_by_info_hash(info_hash_hex); });
 }
 
 LibtorrentEngine::~LibtorrentEngine() {
@@ -266,6 +270,8 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   std::filesystem::create_directories(options.resume_dir);
   options_ = options;
   loading_connections_limit_ = options.connections_limit_per_torrent;
+  default_listen_interfaces_ = options.default_listen_interfaces;
+  missing_ipv6_logged_ = false;
 
   const std::string marker = running_marker_path(options.resume_dir);
   const bool unclean_stop = std::filesystem::exists(marker);
@@ -315,6 +321,7 @@ void LibtorrentEngine::apply(const EngineOptions& options) {
   if (!running_) return;
   std::filesystem::create_directories(options.download_root);
 
+  default_listen_interfaces_ = options.default_listen_interfaces;
   session_->apply_settings(make_session_settings(options));
   session_->set_ip_filter(make_ip_filter(options));
   session_->set_peer_class_filter(make_peer_class_filter(options));
@@ -550,6 +557,10 @@ std::vector<TorrentStatus> LibtorrentEngine::list() const { return catalog_->lis
 
 std::optional<TorrentStatus> LibtorrentEngine::find(std::string_view id) const {
   return catalog_->find(id);
+}
+
+std::optional<TorrentStatus> LibtorrentEngine::find_by_info_hash(std::string_view hash) const {
+  return catalog_->find_by_info_hash(hash);
 }
 
 std::vector<TorrentStatus> LibtorrentEngine::list_page(const std::optional<TorrentOrder>& after,

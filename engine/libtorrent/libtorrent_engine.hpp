@@ -79,6 +79,8 @@ class LibtorrentEngine final : public Engine {
   std::vector<TorrentStatus> list_page(const std::optional<TorrentOrder>& after, std::size_t limit,
                                        const TorrentMatch& match) const override;
   std::optional<TorrentStatus> find(std::string_view id) const override;
+  // Looks the hash up in the catalog's info-hash index, not in list().
+  std::optional<TorrentStatus> find_by_info_hash(std::string_view hash) const override;
 
   // Both persist the paused state in the torrent's record first, so they
   // also return 503 when the store fails.
@@ -190,6 +192,10 @@ class LibtorrentEngine final : public Engine {
   // Loads the queued torrent with one of `hashes`, for an add of the same
   // torrent, so the add finds it.
   void load_now(const lt::info_hash_t& hashes);
+  // Loads the stored torrent that the lower-case `info_hash_hex` names
+  // (see LoadQueue::take_info_hash()) now if it is still queued, for a
+  // request that names it by info-hash. Returns true when it did.
+  bool load_now_by_info_hash(const std::string& info_hash_hex);
   // Stops the loader thread and drops the records it has not loaded; they
   // stay in the store unchanged.
   void stop_loading();
@@ -248,7 +254,8 @@ class LibtorrentEngine final : public Engine {
   // returns them.
   std::vector<lt::download_priority_t> apply_selection_on_metadata(
       const std::string& id, const lt::torrent_handle& handle, const lt::torrent_info& info);
-  // Pauses a seeding torrent that met its own ratio or seeding time limit.
+  // Pauses a seeding torrent that met its own ratio or seeding time limit
+  // and stores the pause in its record, as pause() does.
   void enforce_seed_limits(const std::string& id, const TorrentSettings& settings,
                            const lt::torrent_status& status);
   // Checks the seeding time limits of torrents that have one, because a
@@ -349,6 +356,12 @@ class LibtorrentEngine final : public Engine {
   std::unique_ptr<lt::session> session_;
   std::atomic<bool> running_{false};
   std::atomic<int> listen_port_{0};
+  // options.default_listen_interfaces of the last start() or apply(), read
+  // by the alert thread.
+  std::atomic<bool> default_listen_interfaces_{false};
+  // A missing IPv6 address of the default listen interfaces was logged in
+  // this run (alert thread only, reset by start()).
+  bool missing_ipv6_logged_ = false;
 
   // Serializes store writes with the catalog changes they record.
   std::mutex write_mutex_;

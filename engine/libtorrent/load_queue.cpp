@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "engine/libtorrent/add_params.hpp"
+
 namespace revaer {
 
 void LoadQueue::reset(std::vector<TorrentRecord> records) {
@@ -45,8 +47,8 @@ std::optional<TorrentRecord> LoadQueue::take_id(std::string_view id) {
   return take_at(found->second);
 }
 
-std::optional<TorrentRecord> LoadQueue::take_info_hash(std::string_view info_hash_hex) {
-  const auto found = index_by_info_hash_.find(info_hash_hex);
+std::optional<TorrentRecord> LoadQueue::take_info_hash(const std::string& info_hash_hex) {
+  const auto found = find_info_hash_key(index_by_info_hash_, info_hash_hex);
   if (found == index_by_info_hash_.end()) return std::nullopt;
   return take_at(found->second);
 }

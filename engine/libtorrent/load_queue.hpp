@@ -27,9 +27,12 @@ class LoadQueue {
   std::vector<TorrentRecord> peek(std::size_t count);
   // Takes the record with `id`, if it is still queued.
   std::optional<TorrentRecord> take_id(std::string_view id);
-  // Takes the record whose info-hash is `info_hash_hex`, if it is still
-  // queued.
-  std::optional<TorrentRecord> take_info_hash(std::string_view info_hash_hex);
+  // Takes the record whose info-hash `info_hash_hex` (lower case) names,
+  // if it is still queued: its record's info-hash, or that of a v2-only
+  // torrent cut to 40 digits (see find_info_hash_key()).
+  // NOTE: a record holds only its primary info-hash, so the v2 hash of a
+  // hybrid torrent does not find it here.
+  std::optional<TorrentRecord> take_info_hash(const std::string& info_hash_hex);
 
   // Records still queued.
   std::size_t remaining() const { return index_by_id_.size(); }

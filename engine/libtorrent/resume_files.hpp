@@ -52,6 +52,8 @@ class AtomicFileBatch {
   // as they were.
   std::size_t commit();
   std::size_t size() const { return paths_.size(); }
+  // The paths added since the last successful commit().
+  const std::set<std::string>& paths() const { return paths_; }
 
  private:
   std::set<std::string> paths_;

@@ -1,6 +1,7 @@
 #include "engine/libtorrent/status_catalog.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <utility>
 
 #include "core/clock.hpp"
@@ -91,6 +92,29 @@ std::optional<TorrentStatus> StatusCatalog::find_loaded(std::string_view id) con
   TorrentStatus status = found->second.status;
   status.files = found->second.files;
   return status;
+}
+
+std::optional<TorrentStatus> StatusCatalog::find_by_info_hash(std::string_view hash) const {
+  if (hash.empty()) return std::nullopt;
+  std::string lower(hash);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](char c) {
+    return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  });
+  if (auto status = find_loaded_by_info_hash(lower)) return status;
+  if (!hash_miss_loader_ || !hash_miss_loader_(lower)) return std::nullopt;
+  return find_loaded_by_info_hash(lower);
+}
+
+std::optional<TorrentStatus> StatusCatalog::find_loaded_by_info_hash(
+    const std::string& hash) const {
+  std::string id;
+  {
+    std::lock_guard lock(mutex_);
+    const auto key = find_info_hash_key(id_by_hash_, hash);
+    if (key == id_by_hash_.end()) return std::nullopt;
+    id = key->second;
+  }
+  return find_loaded(id);
 }
 
 std::optional<CatalogEntry> StatusCatalog::entry(std::string_view id) const {

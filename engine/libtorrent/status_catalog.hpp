@@ -64,6 +64,10 @@ class StatusCatalog {
 
   // Sets the loader. Call it before the catalog is shared between threads.
   void set_miss_loader(MissLoader loader) { miss_loader_ = std::move(loader); }
+  // Loads the stored torrent that a lower-case info-hash names when
+  // find_by_info_hash() did not find it, as MissLoader does for ids.
+  using HashMissLoader = std::function<bool(const std::string& info_hash_hex)>;
+  void set_hash_miss_loader(HashMissLoader loader) { hash_miss_loader_ = std::move(loader); }
 
   // Inserts `entry` unless an entry with the same id or one of its
   // info-hashes exists. Returns the id of the entry found instead.
@@ -89,6 +93,10 @@ class StatusCatalog {
 
   // A copy of one entry's status with its files.
   std::optional<TorrentStatus> find(std::string_view id) const;
+  // A copy of the status, with files, of the entry that `hash` (hex in any
+  // case) names: its v1 or v2 info-hash, or its v2 info-hash cut to 40
+  // digits.
+  std::optional<TorrentStatus> find_by_info_hash(std::string_view hash) const;
   // A copy of the entry, files included.
   std::optional<CatalogEntry> entry(std::string_view id) const;
   // Copies of at most `limit` statuses without files, ordered by
@@ -113,6 +121,7 @@ class StatusCatalog {
 
   bool update_loaded(std::string_view id, const std::function<void(CatalogEntry&)>& change);
   std::optional<TorrentStatus> find_loaded(std::string_view id) const;
+  std::optional<TorrentStatus> find_loaded_by_info_hash(const std::string& hash) const;
   std::optional<CatalogEntry> entry_loaded(std::string_view id) const;
   bool load_missing(std::string_view id) const { return miss_loader_ && miss_loader_(id); }
 
@@ -122,6 +131,7 @@ class StatusCatalog {
   void unindex_locked(const CatalogEntry& entry);
 
   MissLoader miss_loader_;
+  HashMissLoader hash_miss_loader_;
   mutable std::mutex mutex_;
   std::map<std::string, CatalogEntry, std::less<>> entries_;
   std::map<std::string, std::string> id_by_hash_;

@@ -5,8 +5,12 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string>
 #include <system_error>
+#include <vector>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <libtorrent/torrent_handle.hpp>
 
@@ -30,6 +34,28 @@ constexpr auto kStopSavePerTorrent = std::chrono::milliseconds(10);
 bool is_idle(TorrentState state) {
   return state == TorrentState::stopped || state == TorrentState::queued ||
          state == TorrentState::failed;
+}
+
+// The maximum number of torrent ids in the log line of a failed batch, so
+// the line stays readable with thousands of torrents.
+constexpr std::size_t kMaxLoggedIds = 50;
+
+// Logs a failed commit of the batch at stop with the torrents it contains.
+// The failure is not reported to health, because the engine's faults end
+// with the run. stop() keeps the running marker, so the next start
+// rechecks the incomplete torrents whose resume files are older.
+void log_failed_batch(const AtomicFileBatch& batch, const std::system_error& error) {
+  std::vector<std::string> ids;
+  for (const std::string& path : batch.paths()) {
+    if (ids.size() == kMaxLoggedIds) break;
+    ids.push_back(std::filesystem::path(path).stem().string());
+  }
+  const std::size_t unnamed = batch.size() - ids.size();
+  spdlog::error(
+      "could not write the resume files at stop: {}; files not yet replaced keep their previous "
+      "content, and the next start rechecks incomplete torrents; torrents in the batch ({}): {}{}",
+      error.what(), batch.size(), fmt::join(ids, ", "),
+      unnamed > 0 ? fmt::format(" and {} more", unnamed) : std::string());
 }
 
 }  // namespace
@@ -78,7 +104,7 @@ LibtorrentEngine::StopSaves LibtorrentEngine::save_for_stop() {
   try {
     batch->commit();
   } catch (const std::system_error& error) {
-    spdlog::error("could not write the resume files at stop: {}", error.what());
+    log_failed_batch(*batch, error);
     saves.complete = false;
   }
   std::lock_guard lock(saves_mutex_);

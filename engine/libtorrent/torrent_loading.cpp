@@ -159,16 +159,20 @@ bool LibtorrentEngine::load_now(std::string_view id) {
 }
 
 void LibtorrentEngine::load_now(const lt::info_hash_t& hashes) {
-  if (!loading_) return;
-  std::lock_guard lock(load_mutex_);
   for (const std::string& hex : {info_hash_v1_hex(hashes), info_hash_v2_hex(hashes)}) {
-    if (hex.empty()) continue;
-    if (std::optional<TorrentRecord> record = load_queue_->take_info_hash(hex)) {
-      load_queued(*record);
-      spdlog::debug("engine: loaded torrent {} ahead of its turn for an add of the same info-hash",
-                    record->id);
-    }
+    if (!hex.empty()) load_now_by_info_hash(hex);
   }
+}
+
+bool LibtorrentEngine::load_now_by_info_hash(const std::string& info_hash_hex) {
+  if (!loading_) return false;
+  std::lock_guard lock(load_mutex_);
+  std::optional<TorrentRecord> record = load_queue_->take_info_hash(info_hash_hex);
+  if (!record) return false;
+  load_queued(*record);
+  spdlog::debug("engine: loaded torrent {} ahead of its turn for a request naming info-hash {}",
+                record->id, info_hash_hex);
+  return true;
 }
 
 void LibtorrentEngine::stop_loading() {

@@ -179,6 +179,13 @@ void LibtorrentEngine::enforce_seed_limits(const std::string& id, const TorrentS
                                            const lt::torrent_status& status) {
   const std::optional<std::string> reason = seed_limit_reached(settings, status);
   if (!reason) return;
+  // Stored as a user pause is, so a restart keeps the torrent stopped also
+  // without its resume file. store_paused() logs a failed store write, and
+  // the torrent is paused anyway.
+  if (const std::optional<Problem> problem = store_paused(id, true);
+      problem && problem->status == 404) {
+    return;  // removed meanwhile
+  }
   try {
     status.handle.unset_flags(lt::torrent_flags::auto_managed);
     status.handle.pause();

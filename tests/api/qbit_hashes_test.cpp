@@ -33,13 +33,13 @@ TEST(QbitHash, V1LowerCaseElseTruncatedV2) {
 
 TEST(QbitHash, HybridMatchesEveryForm) {
   TorrentStatus hybrid = torrent("h", kV1, kV2, 1);
-  EXPECT_TRUE(matches_hash(hybrid, kV1));
-  EXPECT_TRUE(matches_hash(hybrid, "aaaabbbbccccddddeeeeffff0000111122223333"));
-  EXPECT_TRUE(matches_hash(hybrid, kV2));
-  EXPECT_TRUE(matches_hash(hybrid, "9999888877776666555544443333222211110000"));
-  EXPECT_FALSE(matches_hash(hybrid, "99998888"));
-  EXPECT_FALSE(matches_hash(hybrid, ""));
-  EXPECT_FALSE(matches_hash(torrent("v1", kV1, "", 1), kV2.substr(0, 40)));
+  EXPECT_TRUE(has_info_hash(hybrid, kV1));
+  EXPECT_TRUE(has_info_hash(hybrid, "aaaabbbbccccddddeeeeffff0000111122223333"));
+  EXPECT_TRUE(has_info_hash(hybrid, kV2));
+  EXPECT_TRUE(has_info_hash(hybrid, "9999888877776666555544443333222211110000"));
+  EXPECT_FALSE(has_info_hash(hybrid, "99998888"));
+  EXPECT_FALSE(has_info_hash(hybrid, ""));
+  EXPECT_FALSE(has_info_hash(torrent("v1", kV1, "", 1), kV2.substr(0, 40)));
 }
 
 TEST(QbitHash, ResolveListsAndAll) {
@@ -58,11 +58,17 @@ TEST(QbitHash, ResolveListsAndAll) {
   EXPECT_EQ(some[0].id, "one");  // list order, unknown hash skipped
   EXPECT_EQ(some[1].id, "three");
 
+  std::vector<TorrentStatus> repeated = resolve_hashes(
+      engine, kV2 + "|" + std::string(40, '2') + "|" + std::string(40, '2'));
+  ASSERT_EQ(repeated.size(), 2u);
+  EXPECT_EQ(repeated[0].id, "two");  // list order, named twice, listed once
+  EXPECT_EQ(repeated[1].id, "three");
+
   EXPECT_TRUE(resolve_hashes(engine, "").empty());
-  std::optional<TorrentStatus> found = find_by_hash(engine, kV2);
+  std::optional<TorrentStatus> found = engine.find_by_info_hash(kV2);
   ASSERT_TRUE(found);
   EXPECT_EQ(found->id, "three");
-  EXPECT_FALSE(find_by_hash(engine, std::string(40, 'e')));
+  EXPECT_FALSE(engine.find_by_info_hash(std::string(40, 'e')));
 }
 
 }  // namespace

@@ -155,5 +155,19 @@ TEST(EngineProfile, Ipv6DisabledDropsIpv6Interfaces) {
   EXPECT_EQ(options.listen_interfaces, std::vector<std::string>{"127.0.0.1"});
 }
 
+TEST(EngineProfile, DefaultListenInterfacesMarked) {
+  const EngineOptions defaults =
+      engine_options_from_profile({{"listen_interfaces", {"127.0.0.1", "[::1]"}}});
+  EXPECT_TRUE(defaults.default_listen_interfaces);
+  EXPECT_TRUE(engine_options_from_profile(Json::object()).default_listen_interfaces);
+
+  const EngineOptions chosen =
+      engine_options_from_profile({{"listen_interfaces", {"[::1]", "127.0.0.1"}}});
+  EXPECT_FALSE(chosen.default_listen_interfaces);
+  const EngineOptions v4_only =
+      engine_options_from_profile({{"listen_interfaces", {"127.0.0.1"}}});
+  EXPECT_FALSE(v4_only.default_listen_interfaces);
+}
+
 }  // namespace
 }  // namespace revaer::testing

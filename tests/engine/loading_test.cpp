@@ -2,6 +2,8 @@
 // that name a stored torrent before the loader reached it, stop() and
 // apply() during loading, and the progress counts.
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <set>
@@ -21,19 +23,27 @@ namespace {
 constexpr std::size_t kStoredTorrents = 4;
 
 // A magnet with a random info-hash and no peers, so it never gets metadata.
-std::string lonely_magnet() {
-  return "magnet:?xt=urn:btih:" + random_hex(20) + "&dn=lonely";
+// A v2-only magnet names a SHA-256 multihash (0x12, 32 bytes).
+std::string lonely_magnet(bool v2_only = false) {
+  const std::string topic = v2_only ? "urn:btmh:1220" + random_hex(32) : "urn:btih:" + random_hex(20);
+  return "magnet:?xt=" + topic + "&dn=lonely";
+}
+
+std::string upper_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return text;
 }
 
 class EngineLoading : public EngineFixture {
  protected:
-  // Adds kStoredTorrents magnets, stops the engine and deletes their
-  // resume files, so the next start adds them from their records, then
-  // starts the engine with loading held.
+  // Adds kStoredTorrents magnets, the first of them v2-only, stops the
+  // engine and deletes their resume files, so the next start adds them
+  // from their records, then starts the engine with loading held.
   void SetUp() override {
     start_engine();
     for (std::size_t i = 0; i < kStoredTorrents; ++i) {
-      magnets_.push_back(lonely_magnet());
+      magnets_.push_back(lonely_magnet(i == 0));
       const Result<std::string> added = engine_->add(magnet_request(magnets_.back()));
       ASSERT_TRUE(added.ok()) << added.problem().detail;
       ids_.push_back(added.value());
@@ -81,6 +91,39 @@ TEST_F(EngineLoading, FindLoadsStoredTorrent) {
 
   release_and_wait();
   EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+}
+
+TEST_F(EngineLoading, FindByInfoHashLoadsStoredTorrent) {
+  const std::string v1 = store_.record(ids_.back())->info_hash;
+  ASSERT_EQ(v1.size(), 40u);
+  const std::optional<TorrentStatus> by_v1 = engine_->find_by_info_hash(upper_case(v1));
+  ASSERT_TRUE(by_v1);
+  EXPECT_EQ(by_v1->id, ids_.back());
+  EXPECT_EQ(engine_->list().size(), 1u);
+  EXPECT_EQ(engine_->load_progress().loaded, 1u);
+
+  // qBittorrent names a v2-only torrent by its v2 info-hash cut to 40 digits.
+  const std::string v2 = store_.record(ids_.front())->info_hash;
+  ASSERT_EQ(v2.size(), 64u);
+  const std::optional<TorrentStatus> by_cut_v2 = engine_->find_by_info_hash(v2.substr(0, 40));
+  ASSERT_TRUE(by_cut_v2);
+  EXPECT_EQ(by_cut_v2->id, ids_.front());
+  EXPECT_EQ(by_cut_v2->info_hash_v2, v2);
+  EXPECT_EQ(engine_->load_progress().loaded, 2u);
+  const std::optional<TorrentStatus> by_v2 = engine_->find_by_info_hash(v2);
+  ASSERT_TRUE(by_v2);
+  EXPECT_EQ(by_v2->id, ids_.front());
+
+  EXPECT_FALSE(engine_->find_by_info_hash(random_hex(20)));
+  EXPECT_FALSE(engine_->find_by_info_hash(v2.substr(0, 39)));
+  EXPECT_FALSE(engine_->find_by_info_hash(""));
+  EXPECT_EQ(engine_->load_progress().loaded, 2u);
+
+  release_and_wait();
+  EXPECT_EQ(engine_->list().size(), kStoredTorrents);
+  const std::optional<TorrentStatus> loaded = engine_->find_by_info_hash(v1);
+  ASSERT_TRUE(loaded);
+  EXPECT_EQ(loaded->id, ids_.back());
 }
 
 TEST_F(EngineLoading, AddOfStoredTorrentConflicts) {

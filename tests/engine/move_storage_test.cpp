@@ -4,12 +4,11 @@
 #include <string>
 
 #include <gtest/gtest.h>
-#include <spdlog/sinks/ringbuffer_sink.h>
-#include <spdlog/spdlog.h>
 #include <libtorrent/torrent_handle.hpp>
 #include <libtorrent/torrent_status.hpp>
 
 #include "tests/engine/engine_fixture.hpp"
+#include "tests/engine/log_capture.hpp"
 
 namespace revaer::testing {
 namespace {
@@ -19,11 +18,6 @@ namespace {
 class EngineMoveStorage : public EngineFixture {
  protected:
   void SetUp() override {
-    // The default logger is swapped before the engine starts any thread
-    // and restored after it stopped, so no thread logs during the swap.
-    previous_logger_ = spdlog::default_logger();
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("move-test", log_));
-
     payload_ = sample_payload(2 * 1024 * 1024, 23);
     write_payload(downloads(), payload_);
     metainfo_ = make_metainfo(downloads(), kPayloadName);
@@ -35,18 +29,6 @@ class EngineMoveStorage : public EngineFixture {
     ASSERT_TRUE(wait_for_state(id_, TorrentState::seeding));
   }
 
-  void TearDown() override {
-    EngineFixture::TearDown();
-    spdlog::set_default_logger(previous_logger_);
-  }
-
-  bool logged(const std::string& text) {
-    for (const std::string& line : log_->last_formatted()) {
-      if (line.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-
   void expect_payload_in(const std::filesystem::path& dir) {
     for (const PayloadFile& file : payload_) {
       EXPECT_TRUE(read_file_bytes(dir / file.path) == file.bytes)
@@ -54,9 +36,9 @@ class EngineMoveStorage : public EngineFixture {
     }
   }
 
-  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_ =
-      std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(2000);
-  std::shared_ptr<spdlog::logger> previous_logger_;
+  // Constructed before SetUp() starts the engine, and destroyed after
+  // TearDown() stopped it.
+  LogCapture log_{"move-test"};
   std::vector<PayloadFile> payload_;
   std::string metainfo_;
   std::string id_;
@@ -73,7 +55,7 @@ TEST_F(EngineMoveStorage, MovedTorrentKeepsSeeding) {
     EXPECT_FALSE(std::filesystem::exists(downloads() / file.path)) << file.path;
   }
   EXPECT_EQ(store_.record(id_)->download_dir, target.string());
-  EXPECT_TRUE(logged("torrent " + id_ + ": moved files"));
+  EXPECT_TRUE(log_.logged("torrent " + id_ + ": moved files"));
 
   // A new peer downloads the whole payload from the moved files.
   const std::filesystem::path leech_dir = dir_.path() / "leecher";
@@ -96,7 +78,7 @@ TEST_F(EngineMoveStorage, FailedMoveLeavesFilesInPlace) {
   const std::filesystem::path target = blocker / "dest";
 
   ASSERT_TRUE(engine_->move_storage(id_, target.string()).ok());
-  ASSERT_TRUE(wait_until([&] { return logged("could not move the files of torrent " + id_); }));
+  ASSERT_TRUE(wait_until([&] { return log_.logged("could not move the files of torrent " + id_); }));
 
   expect_payload_in(downloads());
   EXPECT_EQ(status(id_)->download_dir, downloads().string());

@@ -14,6 +14,7 @@
 #include <libtorrent/torrent_status.hpp>
 
 #include "engine/libtorrent/add_params.hpp"
+#include "engine/libtorrent/resume_files.hpp"
 #include "tests/engine/engine_fixture.hpp"
 
 namespace revaer::testing {
@@ -260,6 +261,7 @@ TEST_F(EngineTorrentSettings, SeedRatioLimitStopsTorrent) {
             0.2 * static_cast<double>(status.total_wanted_done));
   EXPECT_FALSE(static_cast<bool>(status.flags & lt::torrent_flags::auto_managed));
   EXPECT_GE(engine_->find(id)->ratio, 0.2);
+  EXPECT_TRUE(store_.record(id)->paused);
 }
 
 TEST_F(EngineTorrentSettings, SeedTimeLimitStopsTorrent) {
@@ -274,6 +276,39 @@ TEST_F(EngineTorrentSettings, SeedTimeLimitStopsTorrent) {
   const lt::torrent_status status = engine_->torrent_handle_for_testing(id).status();
   EXPECT_GE(status.seeding_duration.count(), 1);
   EXPECT_TRUE(status.is_finished);
+}
+
+// A torrent stopped by its seeding limit stays stopped like a user pause:
+// with the limit cleared afterwards and across a restart without its
+// resume file, in which only the record tells the session to add it
+// paused and out of the queue.
+TEST_F(EngineTorrentSettings, SeedLimitPauseSurvivesRestart) {
+  write_payload(downloads(), payload_);
+  AddTorrentRequest request = metainfo_request(metainfo_);
+  request.settings.seed_time_limit_secs = 1;
+  const Result<std::string> added = engine_->add(request);
+  ASSERT_TRUE(added.ok());
+  const std::string id = added.value();
+  ASSERT_TRUE(wait_for_state(id, TorrentState::stopped));
+  EXPECT_TRUE(store_.record(id)->paused);
+
+  TorrentSettingsChange clear_limit;
+  clear_limit.clear_seed_time_limit = true;
+  ASSERT_TRUE(engine_->update_settings(id, clear_limit).ok());
+  EXPECT_FALSE(store_.record(id)->settings.seed_time_limit_secs.has_value());
+
+  stop_engine();
+  delete_file(resume_file_path(resume_dir().string(), id));
+  start_engine();
+  const lt::torrent_handle handle = live_handle(id);
+  EXPECT_TRUE(has_flag(handle, lt::torrent_flags::paused));
+  EXPECT_FALSE(has_flag(handle, lt::torrent_flags::auto_managed));
+  EXPECT_TRUE(wait_for_state(id, TorrentState::stopped));
+  EXPECT_TRUE(store_.record(id)->paused);
+
+  ASSERT_TRUE(engine_->resume(id).ok());
+  EXPECT_FALSE(store_.record(id)->paused);
+  EXPECT_TRUE(wait_for_state(id, TorrentState::seeding));
 }
 
 }  // namespace
