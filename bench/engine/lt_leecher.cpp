@@ -23,14 +23,14 @@
 #include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_info.hpp>
 
-#include "loopback_settings.hpp"
+#include "tests/support/loopback_settings.hpp"
 
 namespace {
 
 constexpr auto kTimeout = std::chrono::seconds(900);
 
 lt::settings_pack leecher_settings() {
-  lt::settings_pack pack = loopback_settings("127.0.0.1:0");
+  lt::settings_pack pack = revaer::test::loopback_settings("127.0.0.1:0");
   pack.set_int(lt::settings_pack::alert_mask,
                static_cast<int>(lt::alert_category::status | lt::alert_category::error |
                                 lt::alert_category::storage));

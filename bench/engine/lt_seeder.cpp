@@ -19,7 +19,7 @@
 #include <libtorrent/torrent_flags.hpp>
 #include <libtorrent/torrent_info.hpp>
 
-#include "loopback_settings.hpp"
+#include "tests/support/loopback_settings.hpp"
 
 namespace {
 
@@ -28,7 +28,7 @@ std::atomic<bool> stop_requested{false};
 void request_stop(int) { stop_requested = true; }
 
 lt::settings_pack seeder_settings(const std::string& port) {
-  lt::settings_pack pack = loopback_settings("127.0.0.1:" + port);
+  lt::settings_pack pack = revaer::test::loopback_settings("127.0.0.1:" + port);
   pack.set_int(lt::settings_pack::alert_mask, 0);
   return pack;
 }

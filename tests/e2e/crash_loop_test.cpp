@@ -30,6 +30,7 @@
 
 #include "tests/support/content.hpp"
 #include "tests/support/daemon.hpp"
+#include "tests/support/loopback_settings.hpp"
 #include "tests/support/metainfo.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/tracker.hpp"
@@ -114,15 +115,7 @@ void prepare(CrashTorrent& torrent, const fs::path& source_dir, const std::strin
 class CappedSeeder {
  public:
   explicit CappedSeeder(int upload_rate_limit) {
-    lt::settings_pack pack;
-    pack.set_str(lt::settings_pack::listen_interfaces, "127.0.0.1:0");
-    pack.set_bool(lt::settings_pack::enable_dht, false);
-    pack.set_bool(lt::settings_pack::enable_lsd, false);
-    pack.set_bool(lt::settings_pack::enable_upnp, false);
-    pack.set_bool(lt::settings_pack::enable_natpmp, false);
-    pack.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-    pack.set_bool(lt::settings_pack::enable_incoming_utp, false);
-    pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+    lt::settings_pack pack = test::loopback_settings("127.0.0.1:0");
     pack.set_int(lt::settings_pack::upload_rate_limit, upload_rate_limit);
     pack.set_int(lt::settings_pack::alert_mask, 0);
     session_ = std::make_unique<lt::session>(lt::session_params(pack, {}));

@@ -20,6 +20,8 @@
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/torrent_status.hpp>
 
+#include "tests/support/loopback_settings.hpp"
+
 namespace revaer::testing {
 
 TempDir::TempDir() {
@@ -113,15 +115,7 @@ bool wait_until(const std::function<bool()>& done, std::chrono::seconds timeout)
 }
 
 Seeder::Seeder(int upload_rate_limit) {
-  lt::settings_pack pack;
-  pack.set_str(lt::settings_pack::listen_interfaces, "127.0.0.1:0");
-  pack.set_bool(lt::settings_pack::enable_dht, false);
-  pack.set_bool(lt::settings_pack::enable_lsd, false);
-  pack.set_bool(lt::settings_pack::enable_upnp, false);
-  pack.set_bool(lt::settings_pack::enable_natpmp, false);
-  pack.set_bool(lt::settings_pack::enable_outgoing_utp, false);
-  pack.set_bool(lt::settings_pack::enable_incoming_utp, false);
-  pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
+  lt::settings_pack pack = test::loopback_settings("127.0.0.1:0");
   pack.set_int(lt::settings_pack::upload_rate_limit, upload_rate_limit);
   session_ = std::make_unique<lt::session>(lt::session_params(pack, {}));
   session_->add_extension(&lt::create_ut_metadata_plugin);

@@ -4,7 +4,10 @@
 
 #include <libtorrent/settings_pack.hpp>
 
-// Session settings shared by lt_seeder and lt_leecher: listen on
+namespace revaer::test {
+
+// Session settings of the libtorrent peers that tests and benchmarks run
+// beside revaerd: listen on
 // `listen_interfaces` over TCP only, with DHT, LSD, UPnP, NAT-PMP and uTP
 // off, and several connections per IP allowed because every peer is on
 // 127.0.0.1.
@@ -20,3 +23,5 @@ inline lt::settings_pack loopback_settings(const std::string& listen_interfaces)
   pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, true);
   return pack;
 }
+
+}  // namespace revaer::test
