@@ -28,7 +28,10 @@ constexpr int kSeederBps = 8 * kMiB;
 constexpr double kTolerance = 1.3;
 // The time a new cap has to take effect before the measurement starts.
 constexpr auto kSettle = std::chrono::seconds(2);
-constexpr auto kWindow = std::chrono::seconds(5);
+// Each end of a window is read from a status refresh that may come up to
+// about a second late on a busy machine, so the window is long enough
+// for that to change the measured rate by little.
+constexpr auto kWindow = std::chrono::seconds(8);
 // Uncapped transfers use a shorter window, so they leave payload for the
 // capped ones.
 constexpr auto kShortWindow = std::chrono::seconds(2);
