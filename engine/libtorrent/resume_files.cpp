@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <filesystem>
+#include <iterator>
 #include <set>
 #include <system_error>
 
@@ -140,14 +142,23 @@ void AtomicFileBatch::add(const std::string& path, std::string_view bytes) {
 std::size_t AtomicFileBatch::commit() {
   std::set<std::string> directories;
   for (const std::string& path : paths_) directories.insert(parent_directory(path));
-  // One syncfs() makes every temporary file durable before any rename,
-  // where one fsync per file would cost a journal commit each.
-  for (const std::string& directory : directories) sync_filesystem(directory);
-
   std::size_t renamed = 0;
-  for (const std::string& path : paths_) {
-    rename_over(path + ".tmp", path);
-    ++renamed;
+  try {
+    // One syncfs() makes every temporary file durable before any rename,
+    // where one fsync per file would cost a journal commit each.
+    for (const std::string& directory : directories) sync_filesystem(directory);
+    for (const std::string& path : paths_) {
+      rename_over(path + ".tmp", path);
+      ++renamed;
+    }
+  } catch (const std::system_error&) {
+    // The files not renamed keep their content, and their temporary files
+    // go, so a failed stop leaves no stale "<path>.tmp" behind.
+    for (auto path = std::next(paths_.begin(), static_cast<std::ptrdiff_t>(renamed));
+         path != paths_.end(); ++path) {
+      ::unlink((*path + ".tmp").c_str());
+    }
+    throw;
   }
   paths_.clear();
   for (const std::string& directory : directories) fsync_directory(directory);

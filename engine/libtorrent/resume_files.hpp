@@ -47,9 +47,9 @@ class AtomicFileBatch {
   // std::system_error.
   void add(const std::string& path, std::string_view bytes);
   // Syncs the filesystem of each directory, renames every temporary file
-  // over its path and fsyncs each directory. Returns the number of files replaced. Throws
-  // std::system_error on the first failure, leaving the remaining files
-  // as they were.
+  // over its path and fsyncs each directory. Returns the number of files
+  // replaced. Throws std::system_error on the first failure, leaving the
+  // remaining files as they were and deleting their temporary files.
   std::size_t commit();
   std::size_t size() const { return paths_.size(); }
   // The paths added since the last successful commit().
