@@ -9,9 +9,9 @@ qbittorrent-nox (alternating, fresh save folders), times add to complete,
 reads the daemon's peak resident memory (VmHWM) and CPU time and the
 seeder's CPU time during the run, and checks the SHA-1 of the downloaded
 file. Each round also runs lt_leecher, a bare libtorrent client with
-default settings and revaerd's disk backend, which shows what revaerd adds
-on top of libtorrent; one untimed lt_leecher download warms the seeder up
-first. Prints the medians, the ratios and, as the floor, the time to cp
+default settings and revaerd's disk backend, to show what revaerd adds
+on top of libtorrent. One untimed lt_leecher download warms the seeder
+up first. Prints the medians, the ratios and, as the floor, the time to cp
 the file and to hash it with openssl. Started by bench/engine/run.sh.
 """
 

@@ -77,8 +77,8 @@ void LibtorrentEngine::on_listen_failed(const lt::listen_failed_alert& alert) {
                   lt::operation_name(alert.op), alert.error.message());
   if (default_listen_interfaces_ && is_missing_ipv6(alert)) {
     if (!missing_ipv6_logged_) {
-      spdlog::warn("torrent engine {}; listening without it, because the address comes from the "
-                   "default listen_interfaces (set ipv6_mode to disabled to drop it)",
+      spdlog::warn("torrent engine {}. It listens without that address because it comes from "
+                   "the default listen_interfaces. Set ipv6_mode to disabled to drop it.",
                    reason);
       missing_ipv6_logged_ = true;
     }

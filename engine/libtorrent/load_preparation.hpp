@@ -19,8 +19,9 @@ struct PreparedLoad {
   // nor the source could be parsed, and `params` is then empty.
   CatalogEntry entry;
   std::optional<lt::add_torrent_params> params;
-  // What differed between the resume data and the record and was fixed in
-  // `params`, as reconcile_resume_params() names it, plus "paused".
+  // The differences between the resume data and the record that were
+  // fixed in `params`, named as reconcile_resume_params() names them, plus
+  // "paused".
   std::vector<std::string> fixed;
   // The per-torrent connection limit given to prepare_load(). It is in
   // `params` only when they were parsed from the source.

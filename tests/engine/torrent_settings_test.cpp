@@ -278,10 +278,10 @@ TEST_F(EngineTorrentSettings, SeedTimeLimitStopsTorrent) {
   EXPECT_TRUE(status.is_finished);
 }
 
-// A torrent stopped by its seeding limit stays stopped like a user pause:
-// with the limit cleared afterwards and across a restart without its
-// resume file, in which only the record tells the session to add it
-// paused and out of the queue.
+// A torrent stopped by its seeding limit stays stopped like a user pause,
+// also with the limit cleared afterwards. It also stays stopped across a
+// restart without its resume file, where only the record's paused flag
+// makes the session add it paused and out of the queue.
 TEST_F(EngineTorrentSettings, SeedLimitPauseSurvivesRestart) {
   write_payload(downloads(), payload_);
   AddTorrentRequest request = metainfo_request(metainfo_);
