@@ -15,8 +15,6 @@
 #include <libtorrent/add_torrent_params.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/session.hpp>
-#include <libtorrent/mmap_disk_io.hpp>
-#include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_flags.hpp>
@@ -35,6 +33,7 @@
 #include "engine/libtorrent/session_settings.hpp"
 #include "engine/libtorrent/status_catalog.hpp"
 #include "engine/libtorrent/status_mapping.hpp"
+#include "engine/libtorrent/streaming_hash_disk_io.hpp"
 #include "engine/libtorrent/torrent_settings.hpp"
 
 namespace revaer {
@@ -279,10 +278,10 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   restore_waiting_moves();
 
   lt::session_params params(make_session_settings(options), {});
-  params.disk_io_constructor =
-      options.disk_io == "mmap" ? lt::mmap_disk_io_constructor : lt::posix_disk_io_constructor;
+  params.disk_io_constructor = make_disk_io_constructor(options.disk_io);
   session_ = std::make_unique<lt::session>(std::move(params));
-  spdlog::info("engine: disk backend {}", options.disk_io == "mmap" ? "mmap" : "posix");
+  spdlog::info("engine: disk backend {}",
+               options.disk_io == "mmap" ? "mmap" : "posix, hashing pieces as they are written");
   add_session_plugins(*session_, options);
   session_->set_ip_filter(make_ip_filter(options));
   session_->set_peer_class_filter(make_peer_class_filter(options));
@@ -534,6 +533,7 @@ Result<std::string> LibtorrentEngine::add(const AddTorrentRequest& request) {
   params.flags |= lt::torrent_flags::update_subscribe;
   CatalogEntry entry = make_entry(record, params);
   entry.name_fixed = request.name.has_value();
+  entry.start_at_once = !request.start_paused;
   // Published before the session sees the torrent, so no event of the
   // alert thread about it can come first.
   events_.publish(torrent_added_event(entry.status, request.request_id));
