@@ -105,6 +105,9 @@ void LibtorrentEngine::dispatch_alert(lt::alert* alert) {
         }
         break;
         break;
+      case lt::torrent_checked_alert::alert_type:
+        on_torrent_checked(*lt::alert_cast<lt::torrent_checked_alert>(alert));
+        break;
       case lt::metadata_received_alert::alert_type:
         on_metadata_received(*lt::alert_cast<lt::metadata_received_alert>(alert));
         break;
@@ -286,8 +289,21 @@ void LibtorrentEngine::on_torrent_added(const lt::add_torrent_alert& alert) {
     if (wants_auto_managed(*id)) alert.handle.set_flags(lt::torrent_flags::auto_managed);
     alert.handle.resume();
   }
+  if (pause.has_value()) {
+    catalog_->update(*id, [](CatalogEntry& entry) { entry.start_at_once = false; });
+  }
   apply_pending_options(*id, alert.handle);
   resume_restored_move(*id);
+}
+
+void LibtorrentEngine::on_torrent_checked(const lt::torrent_checked_alert& alert) {
+  const std::optional<std::string> id = catalog_->id_for_handle(alert.handle);
+  if (!id) return;
+  bool start_at_once = false;
+  catalog_->update(*id, [&](CatalogEntry& entry) {
+    start_at_once = std::exchange(entry.start_at_once, false);
+  });
+  if (start_at_once) start_if_queue_has_room(*id, alert.handle);
 }
 
 void LibtorrentEngine::on_metadata_received(const lt::metadata_received_alert& alert) {

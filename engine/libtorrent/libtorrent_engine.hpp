@@ -263,12 +263,19 @@ class LibtorrentEngine final : public Engine {
   void check_seed_time_limits();
   // Whether resume() and a pending resume may hand the torrent to the queue.
   bool wants_auto_managed(std::string_view id) const;
+  // Resumes a checked torrent that waits paused and auto-managed for
+  // libtorrent's queue when its queue position is below the active
+  // downloads limit and its record is not paused. The queue would start it
+  // anyway, but it looks again only once a second. A torrent past the
+  // limit stays queued.
+  void start_if_queue_has_room(std::string_view id, const lt::torrent_handle& handle);
 
   // Alert thread (engine_alerts.cpp).
   void run_alert_loop();
   void dispatch_alert(lt::alert* alert);
   void on_state_update(const lt::state_update_alert& alert);
   void on_torrent_added(const lt::add_torrent_alert& alert);
+  void on_torrent_checked(const lt::torrent_checked_alert& alert);
   void on_metadata_received(const lt::metadata_received_alert& alert);
   void on_torrent_finished(const lt::torrent_finished_alert& alert);
   // Stamps completed_at, persists it and calls on_completed, once per

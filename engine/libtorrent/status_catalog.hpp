@@ -46,6 +46,10 @@ struct CatalogEntry {
   bool completion_reported = false;
   // pause() or resume() arrived before the session had added the torrent.
   std::optional<bool> pending_pause;
+  // add() queued it to start: once the session has checked it, the alert
+  // thread starts it at once if the queue has room (see
+  // start_if_queue_has_room).
+  bool start_at_once = false;
   // The request of the last pause() or resume(), put on the next
   // state_changed event and then cleared.
   std::string state_request_id;

@@ -9,6 +9,8 @@
 
 #include <spdlog/spdlog.h>
 #include <libtorrent/error_code.hpp>
+#include <libtorrent/session.hpp>
+#include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_flags.hpp>
 #include <libtorrent/torrent_handle.hpp>
 #include <libtorrent/torrent_info.hpp>
@@ -211,6 +213,22 @@ void LibtorrentEngine::check_seed_time_limits() {
 bool LibtorrentEngine::wants_auto_managed(std::string_view id) const {
   const std::optional<CatalogEntry> entry = catalog_->entry(id);
   return !entry || entry->record.settings.auto_managed;
+}
+
+void LibtorrentEngine::start_if_queue_has_room(std::string_view id,
+                                               const lt::torrent_handle& handle) {
+  const lt::torrent_flags_t flags = handle.flags();
+  if (!(flags & lt::torrent_flags::auto_managed) || !(flags & lt::torrent_flags::paused)) return;
+
+  const int limit = session_->get_settings().get_int(lt::settings_pack::active_downloads);
+  const int position = static_cast<int>(handle.queue_position());
+  if (position < 0 || (limit >= 0 && position >= limit)) return;
+
+  // pause() stores the record as paused before it pauses the handle, so
+  // deciding under the catalog's mutex keeps a pause from being undone.
+  catalog_->update(id, [&](CatalogEntry& entry) {
+    if (!entry.record.paused) handle.resume();
+  });
 }
 
 lt::torrent_handle LibtorrentEngine::torrent_handle_for_testing(std::string_view id) const {
