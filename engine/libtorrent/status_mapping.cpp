@@ -71,7 +71,8 @@ void apply_torrent_status(const lt::torrent_status& status, bool keep_name, std:
 
   target.info_hash_v1 = info_hash_v1_hex(status.info_hashes);
   target.info_hash_v2 = info_hash_v2_hex(status.info_hashes);
-  target.sequential = static_cast<bool>(status.flags & lt::torrent_flags::sequential_download);
+  // `sequential` comes from the record, which the handle follows. A status
+  // taken before a change reached the handle would otherwise undo it.
   apply_torrent_transfer(status, now_ms, target.transfer);
   target.last_updated_ms = now_ms;
 }
