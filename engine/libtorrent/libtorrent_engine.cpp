@@ -269,6 +269,7 @@ void LibtorrentEngine::start(const EngineOptions& options) {
   std::filesystem::create_directories(options.resume_dir);
   options_ = options;
   loading_connections_limit_ = options.connections_limit_per_torrent;
+  active_downloads_limit_ = options.max_active;
   default_listen_interfaces_ = options.default_listen_interfaces;
   missing_ipv6_logged_ = false;
 
@@ -321,6 +322,7 @@ void LibtorrentEngine::apply(const EngineOptions& options) {
   std::filesystem::create_directories(options.download_root);
 
   default_listen_interfaces_ = options.default_listen_interfaces;
+  active_downloads_limit_ = options.max_active;
   session_->apply_settings(make_session_settings(options));
   session_->set_ip_filter(make_ip_filter(options));
   session_->set_peer_class_filter(make_peer_class_filter(options));

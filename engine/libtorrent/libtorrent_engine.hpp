@@ -400,6 +400,9 @@ class LibtorrentEngine final : public Engine {
   // options_.connections_limit_per_torrent, which apply() changes while
   // the loader reads it.
   std::atomic<int> loading_connections_limit_{0};
+  // The session's active downloads limit (max_active), for
+  // start_if_queue_has_room without a synchronous settings read.
+  std::atomic<int> active_downloads_limit_{0};
 
   static constexpr std::size_t kMaxRunningMoves = 2;
   MoveQueue moves_{kMaxRunningMoves};

@@ -9,8 +9,6 @@
 
 #include <spdlog/spdlog.h>
 #include <libtorrent/error_code.hpp>
-#include <libtorrent/session.hpp>
-#include <libtorrent/settings_pack.hpp>
 #include <libtorrent/torrent_flags.hpp>
 #include <libtorrent/torrent_handle.hpp>
 #include <libtorrent/torrent_info.hpp>
@@ -217,11 +215,13 @@ bool LibtorrentEngine::wants_auto_managed(std::string_view id) const {
 
 void LibtorrentEngine::start_if_queue_has_room(std::string_view id,
                                                const lt::torrent_handle& handle) {
-  const lt::torrent_flags_t flags = handle.flags();
+  // One synchronous call: a status without any of the optional fields.
+  const lt::torrent_status status = handle.status(lt::status_flags_t{});
+  const lt::torrent_flags_t flags = status.flags;
   if (!(flags & lt::torrent_flags::auto_managed) || !(flags & lt::torrent_flags::paused)) return;
 
-  const int limit = session_->get_settings().get_int(lt::settings_pack::active_downloads);
-  const int position = static_cast<int>(handle.queue_position());
+  const int limit = active_downloads_limit_;
+  const int position = static_cast<int>(status.queue_position);
   if (position < 0 || (limit >= 0 && position >= limit)) return;
 
   // pause() stores the record as paused before it pauses the handle, so
