@@ -169,18 +169,27 @@ class StreamingHashStress : public ::testing::Test {
 // Slow enough that a control call lands while pieces are in flight.
 constexpr int kSlowSeederBps = 512 * 1024;
 
-TEST_F(StreamingHashStress, TwoSeedersShareEachPiece) {
-  // Two slow seeders send blocks of the same piece, so blocks can reach the
-  // backend out of order and wait for their gap.
-  // NOTE: the test does not observe the order in which blocks arrived.
+TEST_F(StreamingHashStress, ThreeSeedersWithDeadlines) {
+  // Three slow seeders send blocks of the same piece, so blocks can reach
+  // the backend out of order and wait for their gap. Time-critical pieces
+  // may also be requested from several peers at once.
+  // NOTE: the test does not check that any block arrived out of order.
   make_torrent();
   const std::filesystem::path second_dir = dir_.path() / "second";
+  const std::filesystem::path third_dir = dir_.path() / "third";
   write_payload(second_dir, payload_);
+  write_payload(third_dir, payload_);
   Seeder first(kSlowSeederBps);
   Seeder second(kSlowSeederBps);
+  Seeder third(kSlowSeederBps);
   seed_from(first, seed_dir());
   seed_from(second, second_dir);
+  seed_from(third, third_dir);
   start_leecher();
+  const int pieces = parse_metainfo_bytes(metainfo_)->num_pieces();
+  for (int piece = 0; piece < pieces; ++piece) {
+    download_.set_piece_deadline(lt::piece_index_t{piece}, 100 + piece * 20);
+  }
 
   expect_clean_download(download_dir());
   EXPECT_EQ(leecher_counter("disk.num_blocks_read"), 0);
