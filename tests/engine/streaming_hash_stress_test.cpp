@@ -409,7 +409,10 @@ TEST_P(StreamingHashMetadata, MagnetDownloadFetchesMetadataFirst) {
 }
 
 INSTANTIATE_TEST_SUITE_P(HybridAndV2Only, StreamingHashMetadata,
-                         ::testing::Values(lt::create_flags_t{}, lt::create_torrent::v2_only));
+                         ::testing::Values(lt::create_flags_t{}, lt::create_torrent::v2_only),
+                         [](const ::testing::TestParamInfo<lt::create_flags_t>& param_info) {
+                           return param_info.param ? std::string("V2Only") : std::string("Hybrid");
+                         });
 
 TEST_F(StreamingHashStress, RemoveAndAddAgainMidDownload) {
   // The new torrent gets the storage slot the removed one had, while
