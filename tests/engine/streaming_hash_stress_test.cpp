@@ -439,6 +439,38 @@ TEST_F(StreamingHashStress, NewSessionFinishesPartialDownload) {
   expect_clean_download(download_dir());
 }
 
+TEST_F(StreamingHashStress, ResumeDataKeepsPartialPieces) {
+  // A new session given the old one's resume data downloads only the
+  // missing blocks of partly downloaded pieces, so the stream of such a
+  // piece can start past offset 0.
+  make_torrent();
+  Seeder seeder(kSlowSeederBps);
+  ASSERT_NO_FATAL_FAILURE(start_slow_download(seeder, 0.3));
+  download_.pause();
+  download_.save_resume_data();
+  lt::add_torrent_params resume;
+  ASSERT_TRUE(wait_until([&] {
+    std::vector<lt::alert*> alerts;
+    leecher_->pop_alerts(&alerts);
+    for (lt::alert* alert : alerts) {
+      if (auto* saved = lt::alert_cast<lt::save_resume_data_alert>(alert)) {
+        resume = saved->params;
+        return true;
+      }
+    }
+    return false;
+  }));
+  EXPECT_FALSE(resume.unfinished_pieces.empty());
+
+  leecher_.reset();
+  start_leecher([&](lt::add_torrent_params& add) {
+    add.have_pieces = resume.have_pieces;
+    add.unfinished_pieces = resume.unfinished_pieces;
+  });
+
+  expect_clean_download(download_dir());
+}
+
 // The engine starts a checked download at once when the queue has room.
 // These tests check that this quick start never undoes a pause.
 class QuickStart : public EngineFixture {
