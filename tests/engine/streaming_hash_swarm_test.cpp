@@ -18,6 +18,7 @@
 #include <libtorrent/torrent_status.hpp>
 
 #include "engine/libtorrent/streaming_hash_disk_io.hpp"
+#include "tests/engine/session_counter.hpp"
 #include "tests/engine/swarm.hpp"
 #include "tests/support/loopback_settings.hpp"
 
@@ -54,23 +55,7 @@ class StreamingHashSwarm : public ::testing::Test {
     return wait_until([&] { return download_.status().is_seeding; });
   }
 
-  // A session counter of the leecher, such as "disk.num_blocks_read".
-  std::int64_t leecher_counter(const char* name) {
-    const int index = lt::find_metric_idx(name);
-    leecher_->post_session_stats();
-    std::int64_t value = -1;
-    wait_until([&] {
-      std::vector<lt::alert*> alerts;
-      leecher_->pop_alerts(&alerts);
-      for (lt::alert* alert : alerts) {
-        if (auto* stats = lt::alert_cast<lt::session_stats_alert>(alert)) {
-          value = stats->counters()[index];
-        }
-      }
-      return value >= 0;
-    });
-    return value;
-  }
+  std::int64_t leecher_counter(const char* name) { return session_counter(*leecher_, name); }
 
   TempDir dir_;
   std::string content_;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include <libtorrent/create_torrent.hpp>
 #include <libtorrent/fwd.hpp>
 #include <libtorrent/torrent_handle.hpp>
 
@@ -52,10 +53,10 @@ inline const std::string kPayloadName = "Payload Ünïcode";
 // spaces and non-ASCII characters, about `approx_bytes` bytes in total.
 std::vector<PayloadFile> sample_payload(std::size_t approx_bytes, std::uint32_t seed);
 
-// Bencoded metainfo (hybrid v1+v2, no trackers) for the directory or file
-// `parent / name`.
+// Bencoded metainfo without trackers for the directory or file
+// `parent / name`: hybrid v1+v2 unless `flags` select v1 or v2 only.
 std::string make_metainfo(const std::filesystem::path& parent, const std::string& name,
-                          int piece_size = 0);
+                          int piece_size = 0, lt::create_flags_t flags = {});
 
 // Parses metainfo; throws when it is invalid.
 std::shared_ptr<lt::torrent_info> parse_metainfo_bytes(const std::string& metainfo);

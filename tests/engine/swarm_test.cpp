@@ -66,10 +66,10 @@ std::vector<PayloadFile> sample_payload(std::size_t approx_bytes, std::uint32_t 
 }
 
 std::string make_metainfo(const std::filesystem::path& parent, const std::string& name,
-                          int piece_size) {
+                          int piece_size, lt::create_flags_t flags) {
   lt::file_storage storage;
   lt::add_files(storage, (parent / name).string());
-  lt::create_torrent creator(storage, piece_size);
+  lt::create_torrent creator(storage, piece_size, flags);
   lt::set_piece_hashes(creator, parent.string());
 
   std::string bytes;
