@@ -350,12 +350,9 @@ class StreamingHashDiskIo final : public lt::disk_interface {
     if (found == storage.pieces.end()) return nullptr;
     std::shared_ptr<PieceStream> stream = std::move(found->second);
     storage.pieces.erase(found);
-    abandon_if_incomplete(*stream);
+    // Blocks still waiting for a gap mean the piece is incomplete.
+    if (!stream->held.empty()) abandon(*stream);
     return stream;
-  }
-
-  void abandon_if_incomplete(PieceStream& stream) {
-    if (!stream.held.empty()) abandon(stream);
   }
 
   void drop_all(StorageStreams& storage) {

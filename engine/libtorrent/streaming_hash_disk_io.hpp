@@ -26,10 +26,10 @@ struct StreamingHashLimits {
 // the hashing and the read-back off that thread.
 //
 // Blocks that arrive ahead of a gap wait in memory until the gap is
-// filled. The wrapped backend still hashes a piece, reading it back, in
-// these cases: a block of it was written twice, a write of it failed, the
-// memory bounds of `limits` were reached, or it was not written through
-// this backend since the last check. Every call also goes to the wrapped backend, which
+// filled. The wrapped backend still hashes a piece by reading it back
+// when a block of it was written twice or a write of it failed. It does
+// the same when the memory bounds of `limits` were reached, or when the
+// piece was not written through this backend since the last check. Every call also goes to the wrapped backend, which
 // keeps doing all reads and writes. Calls come from libtorrent's network
 // thread, and handlers are posted to `ios`.
 std::unique_ptr<lt::disk_interface> make_streaming_hash_disk_io(
